@@ -1,0 +1,112 @@
+# sbx: one non-recursive Makefile for build, tests, lint, install, images, bench.
+#   make            binaries into bin/ (the dispatcher finds its verbs beside it)
+#   make deps       apt-get every Debian package needed to build, test and run
+#   make check      unit tests (Catch2) and CLI tests (bats)
+#   make lint       clang-format check + clang-tidy on compile_commands.json
+#   make asan       unit tests under AddressSanitizer + UBSan
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make images     build the runtime images of the shipped catalog
+#   make bench      benchmark table
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+
+CXX      ?= g++
+PKGS     := tomlplusplus sqlite3 libarchive libsodium fcgi
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wnon-virtual-dtor
+HARDEN   := -D_FORTIFY_SOURCE=2 -D_GLIBCXX_ASSERTIONS -fstack-protector-strong \
+            -fstack-clash-protection -fcf-protection -fPIE
+CPPFLAGS += -Ilib -Icmd -DSBX_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++20 $(WARN) $(HARDEN) -MMD -MP
+LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+LDLIBS   := -lSQLiteCpp $(PKG_LIBS) -lboost_program_options -lcrypto -lpthread
+
+B := build
+LIB_SRCS  := $(sort $(wildcard lib/*.cpp lib/*/*.cpp))
+CMD_SRCS  := $(sort $(wildcard cmd/*.cpp))
+CLI_SRCS  := $(sort $(wildcard cmd/cli/*.cpp))
+TEST_SRCS := $(sort $(wildcard tests/unit/*.cpp))
+BINS      := $(patsubst cmd/%.cpp,bin/%,$(CMD_SRCS))
+
+all: $(BINS)
+
+$(B)/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+$(B)/libsbx.a: $(LIB_SRCS:%.cpp=$(B)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libcli.a: $(CLI_SRCS:%.cpp=$(B)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+bin/%: $(B)/cmd/%.o $(B)/libcli.a $(B)/libsbx.a
+	@mkdir -p bin
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/unit-tests: $(TEST_SRCS:%.cpp=$(B)/%.o) $(B)/libsbx.a
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ---- tests -------------------------------------------------------------------
+unit: $(B)/unit-tests
+	$(B)/unit-tests
+
+cli: all
+	bats --print-output-on-failure tests/cli
+
+check: all $(B)/unit-tests
+	tests/run-all
+
+# ---- sanitizers --------------------------------------------------------------
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan:
+	$(MAKE) B=build/asan CXXFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" build/asan/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit-tests
+
+# ---- lint --------------------------------------------------------------------
+FORMAT_FILES = $(shell git ls-files '*.cpp' '*.hpp')
+compile_commands.json: $(LIB_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) Makefile
+	contrib/dev/compile-commands "$(CXX) $(CPPFLAGS) $(CXXFLAGS)" $(LIB_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) > $@
+
+lint: compile_commands.json
+	clang-format --dry-run -Werror $(FORMAT_FILES)
+	clang-tidy -p . --quiet $(LIB_SRCS) $(CMD_SRCS) $(CLI_SRCS)
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+# ---- deps, install, images, bench --------------------------------------------
+deps:
+	contrib/dev/install-deps
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/sbx \
+	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(PREFIX)/share/sbx
+	install -m 755 bin/sbx $(DESTDIR)$(PREFIX)/bin/sbx
+	install -m 755 $(filter-out bin/sbx,$(BINS)) $(DESTDIR)$(PREFIX)/libexec/sbx/
+	install -m 644 share/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 share/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	cp -r etc $(DESTDIR)$(PREFIX)/share/sbx/examples
+
+images:
+	contrib/images/build-images $(IMAGE_ARGS)
+
+bench: all
+	contrib/bench/run
+
+clean:
+	rm -rf $(B) bin compile_commands.json
+
+.PHONY: all unit cli check asan lint format deps install images bench clean
+.DELETE_ON_ERROR:
+.SECONDARY:

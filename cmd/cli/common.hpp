@@ -1,0 +1,55 @@
+#pragma once
+// What every sbx-* binary shares: --config/--set/--format options, loading settings,
+// mapping errors to exit codes, and printing tables. Front-end code only.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "config/settings.hpp"
+
+namespace sbx::cli {
+
+namespace po = boost::program_options;
+
+struct CommonOptions {
+    std::optional<std::string> config;
+    std::vector<std::string> overrides;
+    std::string format = "text";
+    bool help = false;
+
+    bool json() const { return format == "json"; }
+};
+
+/// Adds --config, --set, --format and --help.
+void add_common_options(po::options_description& options, CommonOptions& common);
+
+/// Parses argv with `options`; positional arguments land in "args". Throws Error(usage).
+po::variables_map parse(int argc, char** argv, const po::options_description& options);
+
+/// Removes and returns the subcommand from the positional args; an unknown one is
+/// a usage error with a "did you mean" hint.
+std::string take_subcommand(std::vector<std::string>& args, const std::vector<std::string>& known);
+
+/// Positional arguments parsed into "args".
+std::vector<std::string> positional_args(const po::variables_map& vm);
+
+/// The settings request of --config/--set and this process's SBX_* environment.
+config::SettingsRequest settings_request(const CommonOptions& common);
+
+/// Settings from --config/SBX_CONFIG, the SBX_* environment and --set flags.
+config::LoadedSettings load_settings(const CommonOptions& common);
+
+/// Runs a binary's body: prints errors as "PROGRAM: message" on stderr and
+/// returns the documented exit code for them.
+int run_main(const char* program, const std::function<int()>& body);
+
+/// Prints rows as aligned columns; the first row is the header.
+void print_table(const std::vector<std::vector<std::string>>& rows);
+
+void print_json(const nlohmann::json& json);
+
+} // namespace sbx::cli

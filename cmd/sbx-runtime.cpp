@@ -1,0 +1,142 @@
+// sbx-runtime: list, show and check the runtime catalog; print FAQs.
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "config/config_check.hpp"
+#include "config/config_json.hpp"
+#include "config/units.hpp"
+#include "error.hpp"
+
+namespace {
+
+namespace config = sbx::config;
+namespace cli = sbx::cli;
+
+const char* usage = "usage: sbx runtime list\n"
+                    "       sbx runtime show ID\n"
+                    "       sbx runtime check\n"
+                    "       sbx runtime faq [ID]\n"
+                    "  every form also takes [--config FILE] [--set KEY=VALUE]... [--format text|json]\n";
+
+std::string argv_text(const std::vector<std::string>& argv)
+{
+    return argv.empty() ? "(none)" : nlohmann::json(argv).dump();
+}
+
+int list(const config::RuntimeCatalog& catalog, const cli::CommonOptions& common)
+{
+    if (common.json()) {
+        auto json = nlohmann::json::array();
+        for (const auto& runtime : catalog.runtimes())
+            json.push_back(config::runtime_summary_json(runtime));
+        cli::print_json(json);
+        return 0;
+    }
+    std::vector<std::vector<std::string>> rows{{"ID", "NAME", "LANGUAGE", "VERSION", "OS/ARCH", "IMAGE"}};
+    for (const auto& r : catalog.runtimes())
+        rows.push_back({r.id, r.name, r.language, r.version, r.os + "/" + r.arch, r.image});
+    cli::print_table(rows);
+    return 0;
+}
+
+int show(const config::Runtime& r, const cli::CommonOptions& common)
+{
+    if (common.json()) {
+        cli::print_json(config::runtime_json(r));
+        return 0;
+    }
+    const auto& l = r.limits;
+    cli::print_table({
+        {"id:", r.id},
+        {"name:", r.name},
+        {"language:", r.language},
+        {"version:", r.version},
+        {"description:", r.description},
+        {"os/arch:", r.os + "/" + r.arch},
+        {"image:", r.image},
+        {"file:", r.file},
+        {"compile:", argv_text(r.compile)},
+        {"run:", argv_text(r.run)},
+        {"check:", argv_text(r.check)},
+        {"env:", nlohmann::json(r.env).dump()},
+        {"limits:", "memory " + config::format_bytes(l.memory) + ", cpus " + nlohmann::json(l.cpus).dump() +
+                        ", pids " + std::to_string(l.pids) + ", wall " + config::format_duration(l.wall_time) +
+                        ", compile " + config::format_duration(l.compile_time) + ", output " +
+                        config::format_bytes(l.output_bytes) + ", disk " + config::format_bytes(l.disk)},
+        {"faq:", std::to_string(r.faq.size()) + " entries (sbx runtime faq " + r.id + ")"},
+        {"source:", r.source},
+    });
+    std::cout << "hello world:\n" << r.hello_world << (r.hello_world.ends_with('\n') ? "" : "\n");
+    return 0;
+}
+
+int faq(const std::vector<config::FaqEntry>& entries, const cli::CommonOptions& common)
+{
+    if (common.json()) {
+        cli::print_json(config::faq_json(entries));
+        return 0;
+    }
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        std::cout << (i ? "\n" : "") << "Q: " << entries[i].question << "\nA: " << entries[i].answer << '\n';
+    return 0;
+}
+
+// Validates everything and reports every problem, in text or JSON, with exit 78.
+int check(const cli::CommonOptions& common)
+{
+    auto check = config::check_configuration(cli::settings_request(common));
+    if (common.json()) {
+        auto errors = nlohmann::json::array();
+        for (const auto& d : check.problems)
+            errors.push_back({{"file", d.file}, {"line", d.line}, {"column", d.column}, {"message", d.message}});
+        cli::print_json({{"ok", check.ok()},
+                         {"runtimes", check.catalog.runtimes().size()},
+                         {"faq_entries", check.faq.size()},
+                         {"catalog_dir", check.loaded.settings.catalog_dir.string()},
+                         {"errors", errors}});
+    } else if (check.ok()) {
+        std::cout << "ok: " << check.catalog.runtimes().size() << " runtimes in "
+                  << check.loaded.settings.catalog_dir.string() << ", " << check.faq.size()
+                  << " global FAQ entries\n";
+    } else {
+        for (const auto& d : check.problems)
+            std::cerr << d.to_string() << '\n';
+        std::cerr << check.problems.size() << (check.problems.size() == 1 ? " problem" : " problems")
+                  << " found; nothing was changed\n";
+    }
+    return check.ok() ? 0 : sbx::exit_code(sbx::ErrorKind::config);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    return cli::run_main("sbx-runtime", [&] {
+        cli::CommonOptions common;
+        cli::po::options_description options("options");
+        cli::add_common_options(options, common);
+        auto vm = cli::parse(argc, argv, options);
+        if (common.help) {
+            std::cout << usage << '\n' << options;
+            return 0;
+        }
+        auto args = cli::positional_args(vm);
+        auto sub = cli::take_subcommand(args, {"list", "show", "check", "faq"});
+        std::size_t max_args = sub == "show" || sub == "faq" ? 1 : 0;
+        if (sub == "show" && args.empty())
+            throw sbx::Error(sbx::ErrorKind::usage, "show needs a runtime id");
+        if (args.size() > max_args)
+            throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + args[max_args] + "'");
+        if (sub == "check")
+            return check(common);
+
+        auto loaded = cli::load_settings(common);
+        auto catalog = config::RuntimeCatalog::load(loaded.settings);
+        if (sub == "list")
+            return list(catalog, common);
+        if (sub == "show")
+            return show(catalog.get(args[0]), common);
+        auto global = config::load_faq(loaded.settings.faq_file);
+        return faq(args.empty() ? global : config::merge_faq(global, catalog.get(args[0]).faq), common);
+    });
+}

@@ -1,0 +1,70 @@
+#pragma once
+// The runtime catalog: one TOML file per runtime in catalog_dir (runtimes.d/*.toml).
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/faq.hpp"
+#include "config/settings.hpp"
+
+namespace sbx::config {
+
+/// Limits a runtime sets for itself; unset ones fall back to the defaults.
+struct LimitOverrides {
+    std::optional<std::uint64_t> memory;
+    std::optional<double> cpus;
+    std::optional<std::uint32_t> pids;
+    std::optional<std::chrono::milliseconds> wall_time;
+    std::optional<std::chrono::milliseconds> compile_time;
+    std::optional<std::uint64_t> output_bytes;
+    std::optional<std::uint64_t> disk;
+};
+
+/// Placeholders a command may contain: {file} (the entry file) and {stem} (its name without extension).
+inline const std::vector<std::string> command_placeholders = {"{file}", "{stem}"};
+
+struct Runtime {
+    std::string id;            ///< e.g. "go-1.19"
+    std::string name;          ///< e.g. "Go 1.19"
+    std::string language;
+    std::string version;
+    std::string description;
+    std::string os;
+    std::string arch;
+    std::string image;
+    std::string file;          ///< default entry file name, e.g. "main.go"
+    std::string hello_world;   ///< template a new project starts from
+    std::vector<std::string> compile;  ///< argv; empty when the runtime has no compile step
+    std::vector<std::string> run;      ///< argv
+    std::vector<std::string> check;    ///< argv of an optional check/lint step; may be empty
+    std::map<std::string, std::string> env;
+    LimitOverrides overrides;
+    Limits limits;             ///< effective: defaults with the overrides applied
+    std::vector<FaqEntry> faq;
+    std::string source;        ///< the file it came from
+};
+
+class RuntimeCatalog {
+public:
+    /// Reads every *.toml in `settings.catalog_dir`; throws ConfigError listing every problem.
+    static RuntimeCatalog load(const Settings& settings);
+    /// As above, but problems are added to `diagnostics`; only valid runtimes are kept.
+    static RuntimeCatalog load(const Settings& settings, Diagnostics& diagnostics);
+
+    /// Sorted by id.
+    const std::vector<Runtime>& runtimes() const noexcept { return runtimes_; }
+    const Runtime* find(std::string_view id) const;
+    /// Throws Error(not_found) naming the closest id when there is one.
+    const Runtime& get(std::string_view id) const;
+
+private:
+    std::vector<Runtime> runtimes_;
+};
+
+/// Expands {file} and {stem} in each argument of a command.
+std::vector<std::string> expand_command(const std::vector<std::string>& argv, const std::string& entry_file);
+
+} // namespace sbx::config

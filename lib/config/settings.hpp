@@ -1,0 +1,111 @@
+#pragma once
+// sbx.toml: every setting, its default, and where each effective value came from.
+// Precedence: defaults < file < SBX_* environment < --set KEY=VALUE flags.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sbx::config {
+
+class Diagnostics;
+
+/// Resource limits of one run; used for defaults, admin caps and runtime overrides.
+struct Limits {
+    std::uint64_t memory = 0;        ///< bytes, swap equal
+    double cpus = 0;
+    std::uint32_t pids = 0;
+    std::chrono::milliseconds wall_time{0};
+    std::chrono::milliseconds compile_time{0};
+    std::uint64_t output_bytes = 0;
+    std::uint64_t disk = 0;          ///< size cap of the writable work dir and of /tmp
+};
+
+struct Retention {
+    std::uint32_t runs_per_project = 0;
+    std::chrono::milliseconds max_age{0};
+};
+
+struct WebSettings {
+    std::filesystem::path socket;
+    std::chrono::milliseconds session_ttl{0};
+    std::chrono::milliseconds idle_timeout{0};
+    std::uint32_t requests_per_minute = 0;
+    std::uint32_t runs_per_minute = 0;
+    std::uint32_t login_attempts_per_minute = 0;
+    std::uint64_t max_request_bytes = 0;
+};
+
+struct Settings {
+    std::string instance;
+    std::filesystem::path state_dir;
+    std::filesystem::path database;
+    std::filesystem::path run_dir;
+    std::filesystem::path catalog_dir;
+    std::filesystem::path faq_file;
+    std::string engine;
+    std::string oci_runtime;
+    std::uint32_t max_concurrent_runs = 0;
+    Limits limits;
+    Limits caps;
+    Retention retention;
+    WebSettings web;
+};
+
+enum class Source { default_value, file, environment, flag };
+
+/// Where an effective value came from: "default", "/etc/sbx/sbx.toml:12", "SBX_ENGINE", "--set engine=docker".
+struct Origin {
+    Source source = Source::default_value;
+    std::string where;
+};
+
+/// One effective setting, as `sbx config show` prints it.
+struct SettingValue {
+    std::string key;
+    std::string value;
+    Origin origin;
+    std::string description;
+};
+
+struct SettingsRequest {
+    std::optional<std::filesystem::path> config_flag;  ///< --config PATH
+    std::map<std::string, std::string> environment;    ///< SBX_* variables
+    std::vector<std::string> overrides;                ///< --set KEY=VALUE, in order
+    std::filesystem::path cwd;                          ///< for relative paths outside the file
+};
+
+struct LoadedSettings {
+    Settings settings;
+    std::filesystem::path config_file;  ///< the file used (may not exist if it is the default)
+    bool config_file_found = false;
+    std::vector<SettingValue> values;   ///< every setting in documented order
+};
+
+/// Default location when neither --config nor SBX_CONFIG says otherwise.
+inline constexpr const char* default_config_path = "/etc/sbx/sbx.toml";
+
+/// Environment variables that are not settings but are still sbx's.
+inline const std::vector<std::string> reserved_environment = {"SBX_CONFIG", "SBX_EXEC_PATH", "SBX_IMAGE_CACHE"};
+
+/// Loads and validates settings; throws ConfigError listing every problem, or
+/// Error(not_found) when an explicitly named config file does not exist.
+LoadedSettings load_settings(const SettingsRequest& request);
+
+/// As above, but problems are added to `diagnostics` instead of thrown; a setting
+/// with a problem keeps its default, so validation of what follows can go on.
+LoadedSettings load_settings(const SettingsRequest& request, Diagnostics& diagnostics);
+
+/// The SBX_* variables of this process's environment.
+std::map<std::string, std::string> sbx_environment();
+
+/// Every setting key, in documented order.
+std::vector<std::string> setting_keys();
+
+/// "file", "environment", ... for JSON output.
+const char* source_name(Source source) noexcept;
+
+} // namespace sbx::config

@@ -1,16 +1,14 @@
 # sbx: one non-recursive Makefile for build, tests, lint, install, images, bench.
 #   make            binaries into bin/ (the dispatcher finds its verbs beside it)
 #   make deps       apt-get every Debian package needed to build, test and run
-#   make check      unit tests (Catch2) and CLI tests (bats)
+#   make check      install what is missing, build, run every test suite
 #   make lint       clang-format check + clang-tidy on compile_commands.json
 #   make asan       unit tests under AddressSanitizer + UBSan
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make images     build the runtime images of the shipped catalog
-#   make bench      benchmark table
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
-VERSION := 0.1.0
 
 CXX      ?= g++
 PKGS     := tomlplusplus sqlite3 libarchive libsodium fcgi
@@ -20,10 +18,11 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wnon-virtual-dtor
 HARDEN   := -D_FORTIFY_SOURCE=2 -D_GLIBCXX_ASSERTIONS -fstack-protector-strong \
             -fstack-clash-protection -fcf-protection -fPIE
-CPPFLAGS += -Ilib -Icmd -DSBX_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+CPPFLAGS += -Ilib -Icmd $(PKG_CFLAGS)
+# CXXFLAGS/LDFLAGS are the caller's to change (make asan does); the rest always apply.
 CXXFLAGS ?= -O2 -g
-CXXFLAGS += -std=c++20 $(WARN) $(HARDEN) -MMD -MP
-LDFLAGS  += -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+ALL_CXXFLAGS = -std=c++20 $(WARN) $(HARDEN) -MMD -MP $(CXXFLAGS)
+ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 LDLIBS   := -lSQLiteCpp $(PKG_LIBS) -lboost_program_options -lcrypto -lpthread
 
 B := build
@@ -37,7 +36,10 @@ all: $(BINS)
 
 $(B)/%.o: %.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+	$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS) -c $< -o $@
+
+# Tests find the shipped etc/ through this.
+$(B)/tests/%.o: CPPFLAGS += -DSBX_SOURCE_DIR='"$(CURDIR)"'
 
 $(B)/libsbx.a: $(LIB_SRCS:%.cpp=$(B)/%.o)
 	@rm -f $@
@@ -49,10 +51,10 @@ $(B)/libcli.a: $(CLI_SRCS:%.cpp=$(B)/%.o)
 
 bin/%: $(B)/cmd/%.o $(B)/libcli.a $(B)/libsbx.a
 	@mkdir -p bin
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/unit-tests: $(TEST_SRCS:%.cpp=$(B)/%.o) $(B)/libsbx.a
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -63,19 +65,22 @@ unit: $(B)/unit-tests
 cli: all
 	bats --print-output-on-failure tests/cli
 
-check: all $(B)/unit-tests
+check: deps
+	$(MAKE) -j2 all $(B)/unit-tests
 	tests/run-all
 
 # ---- sanitizers --------------------------------------------------------------
-ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# GCC 12 reports a false maybe-uninitialized inside <regex> under the sanitizers.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+              -Wno-maybe-uninitialized
 asan:
 	$(MAKE) B=build/asan CXXFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" build/asan/unit-tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 build/asan/unit-tests
 
 # ---- lint --------------------------------------------------------------------
-FORMAT_FILES = $(shell git ls-files '*.cpp' '*.hpp')
+FORMAT_FILES = $(wildcard lib/*.?pp lib/*/*.?pp cmd/*.cpp cmd/*/*.?pp tests/unit/*.?pp)
 compile_commands.json: $(LIB_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) Makefile
-	contrib/dev/compile-commands "$(CXX) $(CPPFLAGS) $(CXXFLAGS)" $(LIB_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) > $@
+	contrib/dev/compile-commands "$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS)" $(LIB_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) > $@
 
 lint: compile_commands.json
 	clang-format --dry-run -Werror $(FORMAT_FILES)
@@ -88,6 +93,9 @@ format:
 deps:
 	contrib/dev/install-deps
 
+quickstart:
+	contrib/quickstart
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/sbx \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
@@ -96,17 +104,15 @@ install: all
 	install -m 755 $(filter-out bin/sbx,$(BINS)) $(DESTDIR)$(PREFIX)/libexec/sbx/
 	install -m 644 share/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 share/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
-	cp -r etc $(DESTDIR)$(PREFIX)/share/sbx/examples
+	install -d $(DESTDIR)$(PREFIX)/share/sbx/examples
+	cp -r etc/. $(DESTDIR)$(PREFIX)/share/sbx/examples/
 
 images:
 	contrib/images/build-images $(IMAGE_ARGS)
 
-bench: all
-	contrib/bench/run
-
 clean:
 	rm -rf $(B) bin compile_commands.json
 
-.PHONY: all unit cli check asan lint format deps install images bench clean
+.PHONY: all unit cli check asan lint format deps quickstart install images clean
 .DELETE_ON_ERROR:
 .SECONDARY:

@@ -18,6 +18,11 @@ const char* usage = "usage: sbx runtime list\n"
                     "       sbx runtime faq [ID]\n"
                     "  every form also takes [--config FILE] [--set KEY=VALUE]... [--format text|json]\n";
 
+std::string plural(std::size_t n, const std::string& one, const std::string& many = {})
+{
+    return std::to_string(n) + " " + (n == 1 ? one : many.empty() ? one + "s" : many);
+}
+
 std::string argv_text(const std::vector<std::string>& argv)
 {
     return argv.empty() ? "(none)" : nlohmann::json(argv).dump();
@@ -59,11 +64,11 @@ int show(const config::Runtime& r, const cli::CommonOptions& common)
         {"run:", argv_text(r.run)},
         {"check:", argv_text(r.check)},
         {"env:", nlohmann::json(r.env).dump()},
-        {"limits:", "memory " + config::format_bytes(l.memory) + ", cpus " + nlohmann::json(l.cpus).dump() +
-                        ", pids " + std::to_string(l.pids) + ", wall " + config::format_duration(l.wall_time) +
-                        ", compile " + config::format_duration(l.compile_time) + ", output " +
-                        config::format_bytes(l.output_bytes) + ", disk " + config::format_bytes(l.disk)},
-        {"faq:", std::to_string(r.faq.size()) + " entries (sbx runtime faq " + r.id + ")"},
+        {"limits:", "memory " + config::format_bytes(l.memory) + ", cpus " + nlohmann::json(l.cpus).dump() + ", pids " +
+                        std::to_string(l.pids) + ", wall " + config::format_duration(l.wall_time) + ", compile " +
+                        config::format_duration(l.compile_time) + ", output " + config::format_bytes(l.output_bytes) +
+                        ", disk " + config::format_bytes(l.disk)},
+        {"faq:", plural(r.faq.size(), "entry", "entries") + " of its own (sbx runtime faq " + r.id + ")"},
         {"source:", r.source},
     });
     std::cout << "hello world:\n" << r.hello_world << (r.hello_world.ends_with('\n') ? "" : "\n");
@@ -95,14 +100,13 @@ int check(const cli::CommonOptions& common)
                          {"catalog_dir", check.loaded.settings.catalog_dir.string()},
                          {"errors", errors}});
     } else if (check.ok()) {
-        std::cout << "ok: " << check.catalog.runtimes().size() << " runtimes in "
-                  << check.loaded.settings.catalog_dir.string() << ", " << check.faq.size()
-                  << " global FAQ entries\n";
+        std::cout << "ok: " << plural(check.catalog.runtimes().size(), "runtime") << " in "
+                  << check.loaded.settings.catalog_dir.string() << ", "
+                  << plural(check.faq.size(), "global FAQ entry", "global FAQ entries") << '\n';
     } else {
         for (const auto& d : check.problems)
             std::cerr << d.to_string() << '\n';
-        std::cerr << check.problems.size() << (check.problems.size() == 1 ? " problem" : " problems")
-                  << " found; nothing was changed\n";
+        std::cerr << plural(check.problems.size(), "problem") << " found\n";
     }
     return check.ok() ? 0 : sbx::exit_code(sbx::ErrorKind::config);
 }

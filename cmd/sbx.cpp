@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/suggest.hpp"
+#include "version.hpp"
 
 namespace fs = std::filesystem;
 
@@ -99,7 +100,7 @@ int main(int argc, char** argv)
     }
     std::string first = argv[1];
     if (first == "--version" || first == "version") {
-        std::cout << "sbx " SBX_VERSION "\n";
+        std::cout << "sbx " << sbx::version << '\n';
         return 0;
     }
     if (first == "--help" || first == "-h")

@@ -18,14 +18,16 @@ enum class ErrorKind {
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, const std::string& message, std::string field = {})
-        : std::runtime_error(message), kind_(kind), field_(std::move(field)) {}
+        : std::runtime_error(message), kind_(kind), field_(std::move(field))
+    {
+    }
     ErrorKind kind() const noexcept { return kind_; }
     /// The request field the error is about, when there is one.
     const std::string& field() const noexcept { return field_; }
 
-private:
+  private:
     ErrorKind kind_;
     std::string field_;
 };

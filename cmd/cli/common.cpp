@@ -11,17 +11,16 @@ namespace sbx::cli {
 
 void add_common_options(po::options_description& options, CommonOptions& common)
 {
-    options.add_options()
-        ("config", po::value<std::string>()->notifier([&](const std::string& v) { common.config = v; }),
-         "config file (default: $SBX_CONFIG, else /etc/sbx/sbx.toml)")
-        ("set", po::value<std::vector<std::string>>(&common.overrides)->composing(),
-         "override a setting: KEY=VALUE (repeatable)")
-        ("format", po::value<std::string>(&common.format)->default_value("text")->notifier([](const std::string& v) {
-             if (v != "text" && v != "json")
-                 throw Error(ErrorKind::usage, "--format must be text or json, not '" + v + "'");
-         }),
-         "output format: text or json")
-        ("help,h", po::bool_switch(&common.help), "show this help");
+    options.add_options()("config",
+                          po::value<std::string>()->notifier([&](const std::string& v) { common.config = v; }),
+                          "config file (default: $SBX_CONFIG, else /etc/sbx/sbx.toml)")(
+        "set", po::value<std::vector<std::string>>(&common.overrides)->composing(),
+        "override a setting: KEY=VALUE (repeatable)")(
+        "format", po::value<std::string>(&common.format)->default_value("text")->notifier([](const std::string& v) {
+            if (v != "text" && v != "json")
+                throw Error(ErrorKind::usage, "--format must be text or json, not '" + v + "'");
+        }),
+        "output format: text or json")("help,h", po::bool_switch(&common.help), "show this help");
 }
 
 po::variables_map parse(int argc, char** argv, const po::options_description& options)
@@ -90,8 +89,12 @@ int run_main(const char* program, const std::function<int()>& body)
             std::cerr << message << '\n';
         else
             std::cerr << program << ": " << message << '\n';
-        if (e.kind() == ErrorKind::usage)
-            std::cerr << "Try '" << program << " --help'.\n";
+        if (e.kind() == ErrorKind::usage) {
+            std::string verb = program;
+            if (verb.starts_with("sbx-"))
+                verb[3] = ' ';
+            std::cerr << "Try '" << verb << " --help'.\n";
+        }
         return exit_code(e.kind());
     } catch (const std::exception& e) {
         std::cerr << program << ": internal error: " << e.what() << '\n';

@@ -11,9 +11,9 @@ namespace sbx::config {
 
 struct ConfigCheck {
     LoadedSettings loaded;
-    RuntimeCatalog catalog;                 ///< the valid runtimes
-    std::vector<FaqEntry> faq;              ///< global entries
-    std::vector<Diagnostic> problems;       ///< empty when everything is valid
+    RuntimeCatalog catalog;           ///< the valid runtimes
+    std::vector<FaqEntry> faq;        ///< global entries
+    std::vector<Diagnostic> problems; ///< empty when everything is valid
 
     bool ok() const noexcept { return problems.empty(); }
 };

@@ -24,9 +24,8 @@ nlohmann::json limits_json(const Limits& limits)
 nlohmann::json runtime_summary_json(const Runtime& runtime)
 {
     return {
-        {"id", runtime.id},           {"name", runtime.name}, {"language", runtime.language},
-        {"version", runtime.version}, {"os", runtime.os},     {"arch", runtime.arch},
-        {"image", runtime.image},
+        {"id", runtime.id}, {"name", runtime.name}, {"language", runtime.language}, {"version", runtime.version},
+        {"os", runtime.os}, {"arch", runtime.arch}, {"image", runtime.image},
     };
 }
 

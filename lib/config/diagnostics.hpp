@@ -9,9 +9,9 @@
 namespace sbx::config {
 
 struct Diagnostic {
-    std::string file;   ///< file path, or "environment" / "command line"
-    int line = 0;       ///< 1-based; 0 when the problem has no position
-    int column = 0;     ///< 1-based; 0 when unknown
+    std::string file; ///< file path, or "environment" / "command line"
+    int line = 0;     ///< 1-based; 0 when the problem has no position
+    int column = 0;   ///< 1-based; 0 when unknown
     std::string message;
 
     /// "FILE:LINE:COL: message" (position parts omitted when unknown).
@@ -20,17 +20,17 @@ struct Diagnostic {
 
 /// Several diagnostics at once; what() is all of them, one per line.
 class ConfigError : public Error {
-public:
+  public:
     explicit ConfigError(std::vector<Diagnostic> diagnostics);
     const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
 
-private:
+  private:
     std::vector<Diagnostic> diagnostics_;
 };
 
 /// Collects diagnostics; throw_if_any() raises them together.
 class Diagnostics {
-public:
+  public:
     void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
     void add(const std::string& file, int line, int column, std::string message)
     {
@@ -43,7 +43,7 @@ public:
     /// Throws ConfigError with sorted().
     void throw_if_any() const;
 
-private:
+  private:
     std::vector<Diagnostic> items_;
 };
 

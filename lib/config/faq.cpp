@@ -22,6 +22,10 @@ std::vector<FaqEntry> read_faq_entries(TableReader& reader)
         faq.id = entry.string("id").value_or("");
         faq.question = entry.string("question", true).value_or("");
         faq.answer = entry.string("answer", true).value_or("");
+        for (auto [key, text] : {std::pair{"question", &faq.question}, std::pair{"answer", &faq.answer}})
+            if (entry.node(key) && entry.node(key)->is_string() &&
+                text->find_first_not_of(" \t\n") == std::string::npos)
+                entry.error_at_key(key, entry.context() + key + ": must not be empty");
         if (!faq.id.empty() && !ids.insert(faq.id).second)
             entry.error_at_key("id", "duplicate FAQ id '" + faq.id + "'");
         entry.finish();

@@ -4,14 +4,13 @@
 #include <string>
 #include <vector>
 
-
 namespace sbx::config {
 
 class Diagnostics;
 class TableReader;
 
 struct FaqEntry {
-    std::string id;        ///< optional; a runtime entry with a global entry's id replaces it
+    std::string id; ///< optional; a runtime entry with a global entry's id replaces it
     std::string question;
     std::string answer;
 };

@@ -65,8 +65,7 @@ void check_command(TableReader& reader, const std::string& key, const std::vecto
     for (const auto& arg : argv)
         for (std::sregex_iterator it(arg.begin(), arg.end(), placeholder), end; it != end; ++it) {
             std::string name = (*it)[2];
-            if (std::find(command_placeholders.begin(), command_placeholders.end(), name) ==
-                command_placeholders.end())
+            if (std::find(command_placeholders.begin(), command_placeholders.end(), name) == command_placeholders.end())
                 reader.error_at_key(key, key + ": unknown placeholder " + name + " (known: {file}, {stem})");
         }
 }
@@ -85,7 +84,9 @@ void read_limits(TableReader& parent, const Settings& settings, Runtime& r)
             return;
         override_slot = *value;
         limit = *value;
-        if (*value > cap_value)
+        if (!(limit > std::remove_reference_t<decltype(limit)>{}))
+            reader.error_at_key(key, std::string("limits.") + key + ": must be greater than 0");
+        else if (*value > cap_value)
             reader.error_at_key(key, std::string("limits.") + key + " (" + text(*value) +
                                          ") exceeds the admin cap caps." + key + " (" + text(cap_value) + ")");
     };
@@ -101,11 +102,10 @@ void read_limits(TableReader& parent, const Settings& settings, Runtime& r)
         reader.error_at_key("pids", "limits.pids: must be from 1 to 1000000");
         pids.reset();
     }
-    apply("pids", pids ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*pids)) : std::nullopt, o.pids,
-          l.pids, cap.pids, plain);
+    apply("pids", pids ? std::optional<std::uint32_t>(static_cast<std::uint32_t>(*pids)) : std::nullopt, o.pids, l.pids,
+          cap.pids, plain);
     apply("wall_time", reader.duration("wall_time"), o.wall_time, l.wall_time, cap.wall_time, duration);
-    apply("compile_time", reader.duration("compile_time"), o.compile_time, l.compile_time, cap.compile_time,
-          duration);
+    apply("compile_time", reader.duration("compile_time"), o.compile_time, l.compile_time, cap.compile_time, duration);
     apply("output_bytes", reader.bytes("output_bytes"), o.output_bytes, l.output_bytes, cap.output_bytes, bytes);
     apply("disk", reader.bytes("disk"), o.disk, l.disk, cap.disk, bytes);
     reader.finish();
@@ -127,10 +127,11 @@ std::optional<ReadResult> read_runtime(const fs::path& path, const Settings& set
     TableReader reader(*table, path.string(), diagnostics);
     ReadResult result;
     Runtime& r = result.runtime;
-    if (const auto* id = table->get("id")) {
-        result.id_line = static_cast<int>(id->source().begin.line);
-        result.id_column = static_cast<int>(id->source().begin.column);
-    }
+    for (auto&& [key, value] : *table)
+        if (key.str() == "id") {
+            result.id_line = static_cast<int>(key.source().begin.line);
+            result.id_column = static_cast<int>(key.source().begin.column);
+        }
     r.source = path.string();
     r.id = reader.string("id", true).value_or("");
     if (reader.node("id") && reader.node("id")->is_string() && !valid_id(r.id))
@@ -163,11 +164,16 @@ std::optional<ReadResult> read_runtime(const fs::path& path, const Settings& set
             *target = *argv;
             check_command(reader, key, *target);
         }
-    if (auto env = reader.string_table("env")) {
-        r.env = *env;
-        for (const auto& [name, value] : r.env)
+    if (const auto* env = reader.table("env")) {
+        TableReader env_reader(*env, reader.file(), diagnostics, "env.");
+        for (auto&& [key, value] : *env) {
+            std::string name(key.str());
+            auto text = env_reader.string(name);
             if (!valid_env_name(name))
-                reader.error_at_key("env", "env: '" + name + "' is not a valid variable name");
+                env_reader.error_at_key(name, "env: '" + name + "' is not a valid variable name");
+            else if (text)
+                r.env[name] = *text;
+        }
     }
     read_limits(reader, settings, r);
     r.faq = read_faq_entries(reader);
@@ -247,9 +253,16 @@ std::vector<std::string> expand_command(const std::vector<std::string>& argv, co
     std::string stem = fs::path(entry_file).stem().string();
     std::vector<std::string> out;
     for (auto arg : argv) {
-        for (auto [name, value] : {std::pair{std::string("{file}"), entry_file}, std::pair{std::string("{stem}"), stem}})
-            for (auto pos = arg.find(name); pos != std::string::npos; pos = arg.find(name, pos + value.size()))
+        for (auto [name, value] :
+             {std::pair{std::string("{file}"), entry_file}, std::pair{std::string("{stem}"), stem}})
+            for (auto pos = arg.find(name); pos != std::string::npos; pos = arg.find(name, pos)) {
+                if (pos > 0 && arg[pos - 1] == '$') { // ${file} belongs to a shell script
+                    pos += name.size();
+                    continue;
+                }
                 arg.replace(pos, name.size(), value);
+                pos += value.size();
+            }
         out.push_back(std::move(arg));
     }
     return out;

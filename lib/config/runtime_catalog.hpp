@@ -27,28 +27,28 @@ struct LimitOverrides {
 inline const std::vector<std::string> command_placeholders = {"{file}", "{stem}"};
 
 struct Runtime {
-    std::string id;            ///< e.g. "go-1.19"
-    std::string name;          ///< e.g. "Go 1.19"
+    std::string id;   ///< e.g. "go-1.19"
+    std::string name; ///< e.g. "Go 1.19"
     std::string language;
     std::string version;
     std::string description;
     std::string os;
     std::string arch;
     std::string image;
-    std::string file;          ///< default entry file name, e.g. "main.go"
-    std::string hello_world;   ///< template a new project starts from
-    std::vector<std::string> compile;  ///< argv; empty when the runtime has no compile step
-    std::vector<std::string> run;      ///< argv
-    std::vector<std::string> check;    ///< argv of an optional check/lint step; may be empty
+    std::string file;                 ///< default entry file name, e.g. "main.go"
+    std::string hello_world;          ///< template a new project starts from
+    std::vector<std::string> compile; ///< argv; empty when the runtime has no compile step
+    std::vector<std::string> run;     ///< argv
+    std::vector<std::string> check;   ///< argv of an optional check/lint step; may be empty
     std::map<std::string, std::string> env;
     LimitOverrides overrides;
-    Limits limits;             ///< effective: defaults with the overrides applied
+    Limits limits; ///< effective: defaults with the overrides applied
     std::vector<FaqEntry> faq;
-    std::string source;        ///< the file it came from
+    std::string source; ///< the file it came from
 };
 
 class RuntimeCatalog {
-public:
+  public:
     /// Reads every *.toml in `settings.catalog_dir`; throws ConfigError listing every problem.
     static RuntimeCatalog load(const Settings& settings);
     /// As above, but problems are added to `diagnostics`; only valid runtimes are kept.
@@ -60,7 +60,7 @@ public:
     /// Throws Error(not_found) naming the closest id when there is one.
     const Runtime& get(std::string_view id) const;
 
-private:
+  private:
     std::vector<Runtime> runtimes_;
 };
 

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <functional>
 #include <limits>
+#include <regex>
 #include <sstream>
 #include <variant>
 
@@ -35,14 +36,18 @@ struct Spec {
     std::vector<std::string> choices = {};
     double minimum = 0;
     Base base = Base::none;
+    const char* pattern = nullptr; ///< a string value must match this (and says so)
+    const char* pattern_text = nullptr;
 };
 
 #define FIELD(member) [](Settings& s) -> Target { return &s.member; }
 
 const std::vector<Spec>& specs()
 {
+    // clang-format off
     static const std::vector<Spec> table = {
-        {"instance", "default", "name of this sbx instance; labels its containers", FIELD(instance)},
+        {"instance", "default", "name of this sbx instance; labels its containers", FIELD(instance), {}, 0,
+         Base::none, "[a-z0-9][a-z0-9_.-]{0,62}", "1-63 lowercase letters, digits, '_', '.' or '-'"},
         {"state_dir", "/var/lib/sbx", "directory for sbx's state", FIELD(state_dir)},
         {"database", "sbx.db", "SQLite database file", FIELD(database), {}, 0, Base::state_dir},
         {"run_dir", "run", "per-run working directories and slot locks", FIELD(run_dir), {}, 0, Base::state_dir},
@@ -50,7 +55,8 @@ const std::vector<Spec>& specs()
          Base::config_dir},
         {"faq_file", "faq.toml", "global FAQ entries", FIELD(faq_file), {}, 0, Base::config_dir},
         {"engine", "podman", "container engine", FIELD(engine), {"podman", "docker"}},
-        {"oci_runtime", "runsc", "OCI runtime for user code (gVisor)", FIELD(oci_runtime)},
+        {"oci_runtime", "runsc", "OCI runtime for user code (gVisor)", FIELD(oci_runtime), {}, 0, Base::none,
+         "[A-Za-z0-9_][A-Za-z0-9_./-]*", "a runtime name or path (letters, digits, '_', '.', '/', '-')"},
         {"max_concurrent_runs", "2", "runs executing at once on this host", FIELD(max_concurrent_runs), {}, 1},
         {"limits.memory", "256M", "default memory per run (swap equal)", FIELD(limits.memory), {}, 4 << 20},
         {"limits.cpus", "1", "default CPUs per run", FIELD(limits.cpus), {}, 0.01},
@@ -80,6 +86,7 @@ const std::vector<Spec>& specs()
          FIELD(web.login_attempts_per_minute), {}, 1},
         {"web.max_request_bytes", "8M", "largest request body accepted", FIELD(web.max_request_bytes), {}, 1024},
     };
+    // clang-format on
     return table;
 }
 
@@ -120,15 +127,12 @@ std::string format_number(double value)
 using Input = std::variant<std::string, const toml::node*>;
 
 class Layering {
-public:
-    Layering(const SettingsRequest& request, Diagnostics& diagnostics)
-        : request_(request), diagnostics_(diagnostics)
-    {
-    }
+  public:
+    Layering(const SettingsRequest& request, Diagnostics& diagnostics) : request_(request), diagnostics_(diagnostics) {}
 
     LoadedSettings load();
 
-private:
+  private:
     void apply(const Spec& spec, const Input& input, Origin origin, const fs::path& relative_base,
                const std::function<void(const std::string&)>& report);
     void apply_defaults();
@@ -189,6 +193,10 @@ void Layering::apply(const Spec& spec, const Input& input, Origin origin, const 
                     report(key + ": '" + *value + "' is not one of: " + list);
                     return false;
                 }
+                if (spec.pattern && !std::regex_match(*value, std::regex(spec.pattern))) {
+                    report(key + ": '" + *value + "' must be " + spec.pattern_text);
+                    return false;
+                }
                 if constexpr (std::is_same_v<T, fs::path>)
                     *field = relative_base.empty() ? fs::path(*value) : (relative_base / *value).lexically_normal();
                 else
@@ -220,8 +228,8 @@ void Layering::apply(const Spec& spec, const Input& input, Origin origin, const 
                     value = parse_bytes(*t);
                 if (!value) {
                     auto t = as_text();
-                    report(key + (t ? ": '" + *t + "' is not a size" : ": expected a size" + found()) +
-                           " such as 256M or 1G");
+                    report(key + (t ? ": '" + *t + "' is not a size such as 256M or 1G"
+                                    : ": expected a size such as 256M or 1G" + found()));
                     return false;
                 }
                 if (static_cast<double>(*value) < spec.minimum) {
@@ -255,8 +263,8 @@ void Layering::apply(const Spec& spec, const Input& input, Origin origin, const 
                     value = parse_duration(*t);
                 if (!value) {
                     auto t = as_text();
-                    report(key + (t ? ": '" + *t + "' is not a duration" : ": expected a duration" + found()) +
-                           " such as 10s, 5m or 30d");
+                    report(key + (t ? ": '" + *t + "' is not a duration such as 10s, 5m or 30d"
+                                    : ": expected a duration such as 10s, 5m or 30d" + found()));
                     return false;
                 }
                 if (value->count() < spec.minimum) {
@@ -284,6 +292,11 @@ void Layering::apply_file(const toml::table& root)
     const std::string file = config_file_.string();
     const fs::path base = config_file_.parent_path();
     std::vector<std::string> keys = setting_keys();
+    std::vector<std::string> candidates = keys;
+    for (const auto& key : keys)
+        if (auto dot = key.find('.'); dot != std::string::npos && std::find(candidates.begin(), candidates.end(),
+                                                                            key.substr(0, dot)) == candidates.end())
+            candidates.push_back(key.substr(0, dot));
     // Walks nested tables so `[limits] memory = ...` and `limits.memory = ...` both work.
     std::function<void(const toml::table&, const std::string&)> walk = [&](const toml::table& table,
                                                                            const std::string& prefix) {
@@ -301,7 +314,7 @@ void Layering::apply_file(const toml::table& root)
             }
             const Spec* spec = find_spec(key);
             if (!spec) {
-                diagnostics_.add(file, line, column, unknown_setting(key, keys));
+                diagnostics_.add(file, line, column, unknown_setting(key, candidates));
                 continue;
             }
             int value_line = static_cast<int>(node.source().begin.line);
@@ -332,8 +345,9 @@ void Layering::apply_environment()
             diagnostics_.add("environment", 0, 0, message);
             continue;
         }
+        const std::string& variable = name; // clang 14 cannot capture structured bindings
         apply(*match, value, {Source::environment, name}, request_.cwd,
-              [&](const std::string& message) { diagnostics_.add("environment", 0, 0, name + ": " + message); });
+              [&](const std::string& message) { diagnostics_.add("environment", 0, 0, variable + ": " + message); });
     }
 }
 

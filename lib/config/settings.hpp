@@ -15,13 +15,13 @@ class Diagnostics;
 
 /// Resource limits of one run; used for defaults, admin caps and runtime overrides.
 struct Limits {
-    std::uint64_t memory = 0;        ///< bytes, swap equal
+    std::uint64_t memory = 0; ///< bytes, swap equal
     double cpus = 0;
     std::uint32_t pids = 0;
     std::chrono::milliseconds wall_time{0};
     std::chrono::milliseconds compile_time{0};
     std::uint64_t output_bytes = 0;
-    std::uint64_t disk = 0;          ///< size cap of the writable work dir and of /tmp
+    std::uint64_t disk = 0; ///< size cap of the writable work dir and of /tmp
 };
 
 struct Retention {
@@ -72,24 +72,25 @@ struct SettingValue {
 };
 
 struct SettingsRequest {
-    std::optional<std::filesystem::path> config_flag;  ///< --config PATH
-    std::map<std::string, std::string> environment;    ///< SBX_* variables
-    std::vector<std::string> overrides;                ///< --set KEY=VALUE, in order
-    std::filesystem::path cwd;                          ///< for relative paths outside the file
+    std::optional<std::filesystem::path> config_flag; ///< --config PATH
+    std::map<std::string, std::string> environment;   ///< SBX_* variables
+    std::vector<std::string> overrides;               ///< --set KEY=VALUE, in order
+    std::filesystem::path cwd;                        ///< for relative paths outside the file
 };
 
 struct LoadedSettings {
     Settings settings;
-    std::filesystem::path config_file;  ///< the file used (may not exist if it is the default)
+    std::filesystem::path config_file; ///< the file used (may not exist if it is the default)
     bool config_file_found = false;
-    std::vector<SettingValue> values;   ///< every setting in documented order
+    std::vector<SettingValue> values; ///< every setting in documented order
 };
 
 /// Default location when neither --config nor SBX_CONFIG says otherwise.
 inline constexpr const char* default_config_path = "/etc/sbx/sbx.toml";
 
-/// Environment variables that are not settings but are still sbx's.
-inline const std::vector<std::string> reserved_environment = {"SBX_CONFIG", "SBX_EXEC_PATH", "SBX_IMAGE_CACHE"};
+/// Environment variables that are sbx's but not settings (contrib/images reads the last four).
+inline const std::vector<std::string> reserved_environment = {"SBX_CONFIG", "SBX_EXEC_PATH", "SBX_IMAGE_CACHE",
+                                                              "SBX_DOCKER", "SBX_MIRROR",    "SBX_FORCE"};
 
 /// Loads and validates settings; throws ConfigError listing every problem, or
 /// Error(not_found) when an explicitly named config file does not exist.

@@ -59,8 +59,8 @@ void TableReader::error_at_key(const std::string& key, const std::string& messag
 {
     for (auto&& [k, v] : table_)
         if (k.str() == key) {
-            diagnostics_.add(file_, static_cast<int>(k.source().begin.line),
-                             static_cast<int>(k.source().begin.column), message);
+            diagnostics_.add(file_, static_cast<int>(k.source().begin.line), static_cast<int>(k.source().begin.column),
+                             message);
             return;
         }
     error_at_table(message);
@@ -196,34 +196,8 @@ std::optional<std::vector<std::string>> TableReader::string_array(const std::str
         if (const auto* s = element.as_string()) {
             out.push_back(s->get());
         } else {
-            error(element, context_ + key + "[" + std::to_string(i) + "]: expected a string, found " +
-                               toml_type_name(element));
-            ok = false;
-        }
-    }
-    if (!ok)
-        return std::nullopt;
-    return out;
-}
-
-std::optional<std::map<std::string, std::string>> TableReader::string_table(const std::string& key)
-{
-    const auto* n = node(key);
-    if (!n)
-        return std::nullopt;
-    const auto* t = n->as_table();
-    if (!t) {
-        wrong_type(key, *n, "a table of strings");
-        return std::nullopt;
-    }
-    std::map<std::string, std::string> out;
-    bool ok = true;
-    for (auto&& [k, v] : *t) {
-        if (const auto* s = v.as_string()) {
-            out.emplace(std::string(k.str()), s->get());
-        } else {
-            error(v, context_ + key + "." + std::string(k.str()) + ": expected a string, found " +
-                         toml_type_name(v));
+            error(element,
+                  context_ + key + "[" + std::to_string(i) + "]: expected a string, found " + toml_type_name(element));
             ok = false;
         }
     }
@@ -260,8 +234,7 @@ void TableReader::finish()
 {
     for (auto&& [k, v] : table_)
         if (!read_.contains(std::string(k.str())))
-            diagnostics_.add(file_, static_cast<int>(k.source().begin.line),
-                             static_cast<int>(k.source().begin.column),
+            diagnostics_.add(file_, static_cast<int>(k.source().begin.line), static_cast<int>(k.source().begin.column),
                              "unknown key '" + context_ + std::string(k.str()) + "'");
 }
 

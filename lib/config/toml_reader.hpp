@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,7 +23,7 @@ std::optional<toml::table> parse_toml_file(const std::filesystem::path& path, Di
 std::string toml_type_name(const toml::node& node);
 
 class TableReader {
-public:
+  public:
     /// `context` prefixes messages for nested tables ("limits.", "faq[2].").
     TableReader(const toml::table& table, std::string file, Diagnostics& diagnostics, std::string context = {});
 
@@ -39,8 +38,6 @@ public:
     std::optional<std::chrono::milliseconds> duration(const std::string& key);
     /// An array whose elements are all strings; anything else is a diagnostic.
     std::optional<std::vector<std::string>> string_array(const std::string& key, bool required = false);
-    /// A table of string values (e.g. env = { K = "V" }).
-    std::optional<std::map<std::string, std::string>> string_table(const std::string& key);
     const toml::table* table(const std::string& key);
     const toml::array* array_of_tables(const std::string& key);
 
@@ -54,7 +51,7 @@ public:
     Diagnostics& diagnostics() noexcept { return diagnostics_; }
     const std::string& context() const noexcept { return context_; }
 
-private:
+  private:
     void wrong_type(const std::string& key, const toml::node& node, const char* expected);
     void missing(const std::string& key);
 

@@ -14,7 +14,7 @@ std::optional<std::pair<double, std::string_view>> split_number(std::string_view
     if (text.empty() || !(text.front() >= '0' && text.front() <= '9'))
         return std::nullopt;
     double value = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, std::chars_format::fixed);
     if (ec != std::errc{} || !std::isfinite(value))
         return std::nullopt;
     return std::pair{value, text.substr(static_cast<std::size_t>(end - text.data()))};
@@ -35,9 +35,9 @@ std::optional<std::uint64_t> parse_bytes(std::string_view text)
     if (!parts)
         return std::nullopt;
     auto [number, unit] = *parts;
-    if (unit.ends_with("B") || unit.ends_with("b"))
+    if (unit.size() > 1 && (unit.ends_with("B") || unit.ends_with("b")))
         unit.remove_suffix(1);
-    if (unit.ends_with("i"))
+    if (unit.size() > 1 && unit.ends_with("i"))
         unit.remove_suffix(1);
     double scale = 1;
     if (unit == "K" || unit == "k")
@@ -48,7 +48,7 @@ std::optional<std::uint64_t> parse_bytes(std::string_view text)
         scale = 1024.0 * 1024 * 1024;
     else if (unit == "T" || unit == "t")
         scale = 1024.0 * 1024 * 1024 * 1024;
-    else if (!unit.empty())
+    else if (!unit.empty() && unit != "B" && unit != "b")
         return std::nullopt;
     return to_whole(number * scale);
 }

@@ -24,8 +24,8 @@ Database::Database(const std::filesystem::path& path, const std::vector<Migratio
     status_.path = path.string();
     status_.latest_version = static_cast<int>(migrations.size());
     try {
-        db_ = std::make_unique<SQLite::Database>(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
-                                                                    SQLite::OPEN_FULLMUTEX);
+        db_ = std::make_unique<SQLite::Database>(path.string(),
+                                                 SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
         db_->setBusyTimeout(busy_timeout_ms);
         status_.journal_mode = db_->execAndGet("PRAGMA journal_mode = WAL").getString();
         db_->exec("PRAGMA foreign_keys = ON");

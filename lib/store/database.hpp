@@ -16,14 +16,14 @@ namespace sbx::store {
 
 struct DatabaseStatus {
     std::string path;
-    int schema_version = 0;     ///< after opening (and migrating)
-    int latest_version = 0;     ///< newest this build knows
-    std::vector<std::string> applied;  ///< migrations applied by this open, "3 name"
+    int schema_version = 0;           ///< after opening (and migrating)
+    int latest_version = 0;           ///< newest this build knows
+    std::vector<std::string> applied; ///< migrations applied by this open, "3 name"
     std::string journal_mode;
 };
 
 class Database {
-public:
+  public:
     /// Opens or creates the database and applies pending migrations in one
     /// transaction. Throws Error(data) when the file's schema is newer than
     /// `migrations` know, and Error(unavailable) when the file cannot be opened.
@@ -37,7 +37,7 @@ public:
     /// For lib/store's own files only: everything else calls typed store functions.
     SQLite::Database& sql() noexcept { return *db_; }
 
-private:
+  private:
     std::unique_ptr<SQLite::Database> db_;
     DatabaseStatus status_;
 };

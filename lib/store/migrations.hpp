@@ -7,8 +7,8 @@
 namespace sbx::store {
 
 struct Migration {
-    int version;       ///< 1, 2, 3, ... in order, no gaps
-    std::string name;  ///< what it does, for `sbx db status`
+    int version;      ///< 1, 2, 3, ... in order, no gaps
+    std::string name; ///< what it does, for `sbx db status`
     std::string sql;
 };
 

@@ -1,0 +1,348 @@
+#include "store/run_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <array>
+#include <ctime>
+
+#include "error.hpp"
+
+namespace sbx::store {
+namespace {
+
+constexpr std::array status_names = {"queued",  "building", "running",      "succeeded", "failed",
+                                     "timeout", "oom",      "output-limit", "cancelled", "error"};
+constexpr std::array stream_names = {"stdout", "stderr", "sbx"};
+
+// The statuses a run can still leave, as an SQL list; kept beside is_final().
+constexpr const char* unfinished_sql = "('queued', 'building', 'running')";
+
+constexpr const char* columns =
+    "id, project_id, runtime, engine, status, stage, reason, exit_code, signal, created_at, "
+    "coalesce(started_at, ''), coalesce(finished_at, ''), wall_ms, cpu_ms, peak_memory_bytes, limits, request, "
+    "supervisor_pid, container, output_bytes, cancel_requested";
+
+template <typename T>
+std::optional<T> optional_column(const SQLite::Column& column)
+{
+    if (column.isNull())
+        return std::nullopt;
+    return static_cast<T>(column.getInt64());
+}
+
+RunRecord read_record(SQLite::Statement& q)
+{
+    RunRecord r;
+    r.id = q.getColumn(0).getInt64();
+    r.project_id = optional_column<std::int64_t>(q.getColumn(1));
+    r.runtime = q.getColumn(2).getString();
+    r.engine = q.getColumn(3).getString();
+    r.status = parse_status(q.getColumn(4).getString());
+    r.stage = q.getColumn(5).getString();
+    r.reason = q.getColumn(6).getString();
+    r.exit_code = optional_column<int>(q.getColumn(7));
+    r.signal = optional_column<int>(q.getColumn(8));
+    r.created_at = q.getColumn(9).getString();
+    r.started_at = q.getColumn(10).getString();
+    r.finished_at = q.getColumn(11).getString();
+    r.wall_ms = optional_column<std::int64_t>(q.getColumn(12));
+    r.cpu_ms = optional_column<std::int64_t>(q.getColumn(13));
+    r.peak_memory_bytes = optional_column<std::int64_t>(q.getColumn(14));
+    r.limits = q.getColumn(15).getString();
+    r.request = q.getColumn(16).getString();
+    r.supervisor_pid = optional_column<int>(q.getColumn(17));
+    r.container = q.getColumn(18).getString();
+    r.output_bytes = q.getColumn(19).getInt64();
+    r.cancel_requested = q.getColumn(20).getInt() != 0;
+    return r;
+}
+
+template <typename T>
+void bind_optional(SQLite::Statement& q, int index, const std::optional<T>& value)
+{
+    if (value)
+        q.bind(index, static_cast<std::int64_t>(*value));
+    else
+        q.bind(index);
+}
+
+// Wraps SQLite failures where they enter, so callers see sbx errors only.
+template <typename F>
+auto guarded(const char* what, F&& body)
+{
+    try {
+        return body();
+    } catch (const SQLite::Exception& e) {
+        throw Error(ErrorKind::unavailable, std::string("database: cannot ") + what + ": " + e.what());
+    }
+}
+
+std::string iso_utc(std::chrono::system_clock::time_point at)
+{
+    std::time_t t = std::chrono::system_clock::to_time_t(at);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    return text;
+}
+
+} // namespace
+
+const char* status_name(RunStatus status) noexcept
+{
+    return status_names[static_cast<std::size_t>(status)];
+}
+
+RunStatus parse_status(std::string_view name)
+{
+    for (std::size_t i = 0; i < status_names.size(); ++i)
+        if (name == status_names[i])
+            return static_cast<RunStatus>(i);
+    std::string list;
+    for (const auto* n : status_names)
+        list += (list.empty() ? "" : ", ") + std::string(n);
+    throw Error(ErrorKind::usage, "unknown run status '" + std::string(name) + "' (one of: " + list + ")", "status");
+}
+
+bool is_final(RunStatus status) noexcept
+{
+    return status != RunStatus::queued && status != RunStatus::building && status != RunStatus::running;
+}
+
+const char* stream_name(Stream stream) noexcept
+{
+    return stream_names[static_cast<std::size_t>(stream)];
+}
+
+std::int64_t RunStore::create(const NewRun& run)
+{
+    return guarded("create a run", [&] {
+        SQLite::Statement q(db_.sql(), "INSERT INTO runs (project_id, runtime, engine, status, limits, request) "
+                                       "VALUES (?, ?, ?, 'queued', ?, ?)");
+        bind_optional(q, 1, run.project_id);
+        q.bind(2, run.runtime);
+        q.bind(3, run.engine);
+        q.bind(4, run.limits);
+        q.bind(5, run.request);
+        q.exec();
+        return db_.sql().getLastInsertRowid();
+    });
+}
+
+std::optional<RunRecord> RunStore::find(std::int64_t id)
+{
+    return guarded("read a run", [&]() -> std::optional<RunRecord> {
+        SQLite::Statement q(db_.sql(), std::string("SELECT ") + columns + " FROM runs WHERE id = ?");
+        q.bind(1, id);
+        if (!q.executeStep())
+            return std::nullopt;
+        return read_record(q);
+    });
+}
+
+RunRecord RunStore::get(std::int64_t id)
+{
+    if (auto run = find(id))
+        return *run;
+    throw Error(ErrorKind::not_found, "no run " + std::to_string(id), "run");
+}
+
+std::vector<RunRecord> RunStore::list(const RunFilter& filter)
+{
+    return guarded("list runs", [&] {
+        std::string sql = std::string("SELECT ") + columns + " FROM runs WHERE 1";
+        if (filter.active_only)
+            sql += std::string(" AND status IN ") + unfinished_sql;
+        if (filter.project_id)
+            sql += " AND project_id = ?";
+        sql += " ORDER BY id DESC LIMIT ?";
+        SQLite::Statement q(db_.sql(), sql);
+        int index = 1;
+        if (filter.project_id)
+            q.bind(index++, *filter.project_id);
+        q.bind(index, static_cast<std::int64_t>(filter.limit));
+        std::vector<RunRecord> runs;
+        while (q.executeStep())
+            runs.push_back(read_record(q));
+        return runs;
+    });
+}
+
+std::vector<RunRecord> RunStore::unfinished()
+{
+    return guarded("list unfinished runs", [&] {
+        SQLite::Statement q(db_.sql(), std::string("SELECT ") + columns + " FROM runs WHERE status IN " +
+                                           unfinished_sql + " ORDER BY id");
+        std::vector<RunRecord> runs;
+        while (q.executeStep())
+            runs.push_back(read_record(q));
+        return runs;
+    });
+}
+
+void RunStore::set_supervisor(std::int64_t id, int pid)
+{
+    guarded("record the supervisor", [&] {
+        SQLite::Statement q(db_.sql(), "UPDATE runs SET supervisor_pid = ? WHERE id = ?");
+        q.bind(1, pid);
+        q.bind(2, id);
+        q.exec();
+    });
+}
+
+bool RunStore::advance(std::int64_t id, RunStatus status, const std::string& stage, const std::string& container)
+{
+    return guarded("update a run", [&] {
+        SQLite::Statement q(db_.sql(),
+                            std::string("UPDATE runs SET status = ?, stage = ?, container = ?, "
+                                        "started_at = coalesce(started_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) "
+                                        "WHERE id = ? AND status IN ") +
+                                unfinished_sql);
+        q.bind(1, status_name(status));
+        q.bind(2, stage);
+        q.bind(3, container);
+        q.bind(4, id);
+        return q.exec() == 1;
+    });
+}
+
+bool RunStore::finish(std::int64_t id, const RunEnd& end)
+{
+    if (!is_final(end.status))
+        throw Error(ErrorKind::internal, std::string("finish() with unfinished status ") + status_name(end.status));
+    return guarded("finish a run", [&] {
+        SQLite::Statement q(db_.sql(), std::string("UPDATE runs SET status = ?, reason = ?, exit_code = ?, signal = ?, "
+                                                   "wall_ms = ?, cpu_ms = ?, peak_memory_bytes = ?, "
+                                                   "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                                                   "WHERE id = ? AND status IN ") +
+                                           unfinished_sql);
+        q.bind(1, status_name(end.status));
+        q.bind(2, end.reason);
+        bind_optional(q, 3, end.exit_code);
+        bind_optional(q, 4, end.signal);
+        bind_optional(q, 5, end.wall_ms);
+        bind_optional(q, 6, end.cpu_ms);
+        bind_optional(q, 7, end.peak_memory_bytes);
+        q.bind(8, id);
+        return q.exec() == 1;
+    });
+}
+
+RunRecord RunStore::request_cancel(std::int64_t id, const std::string& reason)
+{
+    guarded("cancel a run", [&] {
+        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement queued(db_.sql(), "UPDATE runs SET status = 'cancelled', reason = ?, cancel_requested = 1, "
+                                            "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                                            "WHERE id = ? AND status = 'queued'");
+        queued.bind(1, reason);
+        queued.bind(2, id);
+        if (queued.exec() == 0) {
+            SQLite::Statement active(db_.sql(), std::string("UPDATE runs SET cancel_requested = 1, reason = ? "
+                                                            "WHERE id = ? AND status IN ") +
+                                                    unfinished_sql);
+            active.bind(1, reason);
+            active.bind(2, id);
+            active.exec();
+        }
+        transaction.commit();
+    });
+    return get(id);
+}
+
+std::int64_t RunStore::queue_position(std::int64_t id)
+{
+    return guarded("read the queue", [&] {
+        SQLite::Statement q(db_.sql(), "SELECT count(*) FROM runs WHERE status = 'queued' AND id < ?");
+        q.bind(1, id);
+        q.executeStep();
+        return q.getColumn(0).getInt64();
+    });
+}
+
+void RunStore::append_output(std::int64_t id, const std::vector<OutputLine>& lines, std::int64_t bytes)
+{
+    guarded("store output", [&] {
+        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement insert(db_.sql(),
+                                 "INSERT INTO run_output (run_id, seq, stream, data, eol) VALUES (?, ?, ?, ?, ?)");
+        for (const auto& line : lines) {
+            insert.bind(1, id);
+            insert.bind(2, line.seq);
+            insert.bind(3, stream_name(line.stream));
+            insert.bind(4, line.data.data(), static_cast<int>(line.data.size()));
+            insert.bind(5, line.eol ? 1 : 0);
+            insert.exec();
+            insert.reset();
+        }
+        SQLite::Statement count(db_.sql(), "UPDATE runs SET output_bytes = output_bytes + ? WHERE id = ?");
+        count.bind(1, bytes);
+        count.bind(2, id);
+        count.exec();
+        transaction.commit();
+    });
+}
+
+std::vector<OutputLine> RunStore::read_output(std::int64_t id, std::int64_t from, std::size_t limit,
+                                              std::optional<Stream> stream)
+{
+    return guarded("read output", [&] {
+        std::string sql = "SELECT seq, stream, data, eol FROM run_output WHERE run_id = ? AND seq >= ?";
+        if (stream)
+            sql += " AND stream = ?";
+        sql += " ORDER BY seq LIMIT ?";
+        SQLite::Statement q(db_.sql(), sql);
+        int index = 1;
+        q.bind(index++, id);
+        q.bind(index++, from);
+        if (stream)
+            q.bind(index++, stream_name(*stream));
+        q.bind(index, static_cast<std::int64_t>(limit));
+        std::vector<OutputLine> lines;
+        while (q.executeStep()) {
+            OutputLine line;
+            line.seq = q.getColumn(0).getInt64();
+            std::string name = q.getColumn(1).getString();
+            line.stream = name == "stderr" ? Stream::err : name == "sbx" ? Stream::sbx : Stream::out;
+            const auto& data = q.getColumn(2);
+            line.data.assign(static_cast<const char*>(data.getBlob()), static_cast<std::size_t>(data.getBytes()));
+            line.eol = q.getColumn(3).getInt() != 0;
+            lines.push_back(std::move(line));
+        }
+        return lines;
+    });
+}
+
+std::vector<std::int64_t> RunStore::expire(std::size_t keep, std::chrono::system_clock::time_point older_than,
+                                           bool dry_run)
+{
+    return guarded("expire runs", [&] {
+        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement q(db_.sql(), std::string(R"sql(
+            SELECT id FROM (
+                SELECT id, finished_at,
+                       row_number() OVER (PARTITION BY coalesce(project_id, -1) ORDER BY id DESC) AS newest
+                FROM runs WHERE status NOT IN )sql") +
+                                           unfinished_sql + R"sql(
+            ) WHERE newest > ? OR finished_at < ? ORDER BY id)sql");
+        q.bind(1, static_cast<std::int64_t>(keep));
+        q.bind(2, iso_utc(older_than));
+        std::vector<std::int64_t> ids;
+        while (q.executeStep())
+            ids.push_back(q.getColumn(0).getInt64());
+        if (!dry_run) {
+            SQLite::Statement del(db_.sql(), "DELETE FROM runs WHERE id = ?");
+            for (auto id : ids) {
+                del.bind(1, id);
+                del.exec();
+                del.reset();
+            }
+        }
+        transaction.commit();
+        return ids;
+    });
+}
+
+} // namespace sbx::store

@@ -1,0 +1,122 @@
+#pragma once
+// Runs and their output, as rows. The life of a run (lib/runner) drives these calls;
+// status changes that end a run happen at most once, whoever gets there first.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/database.hpp"
+
+namespace sbx::store {
+
+enum class RunStatus { queued, building, running, succeeded, failed, timeout, oom, output_limit, cancelled, error };
+
+/// "queued", ..., "output-limit", ...
+const char* status_name(RunStatus status) noexcept;
+/// Throws Error(usage) naming the valid statuses.
+RunStatus parse_status(std::string_view name);
+/// True once a run has ended: it never changes again.
+bool is_final(RunStatus status) noexcept;
+
+enum class Stream { out, err, sbx }; ///< sbx: lines sbx itself adds, such as the truncation marker
+const char* stream_name(Stream stream) noexcept;
+
+struct RunRecord {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> project_id;
+    std::string runtime;
+    std::string engine;
+    RunStatus status = RunStatus::queued;
+    std::string stage;  ///< "compile" or "run" once started
+    std::string reason; ///< why it ended as error or cancelled, or what killed it
+    std::optional<int> exit_code;
+    std::optional<int> signal;
+    std::string created_at; ///< ISO 8601 UTC
+    std::string started_at;
+    std::string finished_at;
+    std::optional<std::int64_t> wall_ms;
+    std::optional<std::int64_t> cpu_ms;
+    std::optional<std::int64_t> peak_memory_bytes;
+    std::string limits;  ///< JSON of the limits applied
+    std::string request; ///< JSON of what was asked: entry file, args, env names
+    std::optional<int> supervisor_pid;
+    std::string container;
+    std::int64_t output_bytes = 0;
+    bool cancel_requested = false;
+};
+
+struct NewRun {
+    std::optional<std::int64_t> project_id;
+    std::string runtime;
+    std::string engine;
+    std::string limits;
+    std::string request;
+};
+
+/// How a run ended.
+struct RunEnd {
+    RunStatus status = RunStatus::error;
+    std::string reason;
+    std::optional<int> exit_code;
+    std::optional<int> signal;
+    std::optional<std::int64_t> wall_ms;
+    std::optional<std::int64_t> cpu_ms;
+    std::optional<std::int64_t> peak_memory_bytes;
+};
+
+struct OutputLine {
+    std::int64_t seq = 0;
+    Stream stream = Stream::out;
+    std::string data; ///< bytes as written, without the newline; not necessarily UTF-8
+    bool eol = true;  ///< false: the line did not end with a newline (final line, or cut)
+};
+
+struct RunFilter {
+    bool active_only = false; ///< queued, building or running
+    std::optional<std::int64_t> project_id;
+    std::size_t limit = 100;
+};
+
+class RunStore {
+  public:
+    explicit RunStore(Database& db) : db_(db) {}
+
+    /// Inserts a queued run and returns its id.
+    std::int64_t create(const NewRun& run);
+    std::optional<RunRecord> find(std::int64_t id);
+    /// Throws Error(not_found).
+    RunRecord get(std::int64_t id);
+    /// Newest first.
+    std::vector<RunRecord> list(const RunFilter& filter);
+    /// Runs that have not ended, oldest first.
+    std::vector<RunRecord> unfinished();
+
+    void set_supervisor(std::int64_t id, int pid);
+    /// Moves a queued/building/running run to `status` (building or running) at `stage`.
+    /// Returns false when the run has already ended (e.g. it was cancelled meanwhile).
+    bool advance(std::int64_t id, RunStatus status, const std::string& stage, const std::string& container);
+    /// Ends the run unless it has ended already; true when this call ended it.
+    bool finish(std::int64_t id, const RunEnd& end);
+    /// Asks for a run to stop; a queued run ends as cancelled at once. Returns the record after.
+    RunRecord request_cancel(std::int64_t id, const std::string& reason);
+    /// How many queued runs are ahead of this one (0: next).
+    std::int64_t queue_position(std::int64_t id);
+
+    /// Appends lines in one transaction and adds `bytes` to the run's output count.
+    void append_output(std::int64_t id, const std::vector<OutputLine>& lines, std::int64_t bytes);
+    /// Lines with seq >= from, in order, at most `limit`, optionally of one stream.
+    std::vector<OutputLine> read_output(std::int64_t id, std::int64_t from, std::size_t limit,
+                                        std::optional<Stream> stream = std::nullopt);
+
+    /// Finished runs beyond the newest `keep` per project (loose runs count as one project)
+    /// or finished before `older_than`; deleted with their output when `dry_run` is false.
+    std::vector<std::int64_t> expire(std::size_t keep, std::chrono::system_clock::time_point older_than, bool dry_run);
+
+  private:
+    Database& db_;
+};
+
+} // namespace sbx::store

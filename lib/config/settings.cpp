@@ -12,6 +12,7 @@
 #include "config/diagnostics.hpp"
 #include "config/toml_reader.hpp"
 #include "config/units.hpp"
+#include "engine/engine.hpp"
 
 extern char** environ;
 
@@ -54,7 +55,7 @@ const std::vector<Spec>& specs()
         {"catalog_dir", "runtimes.d", "directory of runtime definitions (*.toml)", FIELD(catalog_dir), {}, 0,
          Base::config_dir},
         {"faq_file", "faq.toml", "global FAQ entries", FIELD(faq_file), {}, 0, Base::config_dir},
-        {"engine", "podman", "container engine", FIELD(engine), {"podman", "docker"}},
+        {"engine", engine::engine_names().front().c_str(), "container engine", FIELD(engine), engine::engine_names()},
         {"oci_runtime", "runsc", "OCI runtime for user code (gVisor)", FIELD(oci_runtime), {}, 0, Base::none,
          "[A-Za-z0-9_][A-Za-z0-9_./-]*", "a runtime name or path (letters, digits, '_', '.', '/', '-')"},
         {"max_concurrent_runs", "2", "runs executing at once on this host", FIELD(max_concurrent_runs), {}, 1},

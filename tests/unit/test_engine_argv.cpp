@@ -1,0 +1,346 @@
+// Golden tests: the exact command lines each engine driver builds, through a recording runner.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <functional>
+#include <sys/stat.h>
+
+#include "engine/engine.hpp"
+#include "error.hpp"
+#include "temp_dir.hpp"
+
+using namespace sbx::engine;
+using Argv = std::vector<std::string>;
+using sbx::process::RecordingRunner;
+
+namespace {
+
+constexpr std::uint64_t MiB = 1024 * 1024;
+
+SandboxSpec representative_spec()
+{
+    SandboxSpec spec;
+    spec.name = "sbx-test-42";
+    spec.run_id = "42";
+    spec.image = "localhost/sbx/python:3.11";
+    spec.argv = {"python3", "main.py", "--verbose"};
+    spec.env = {{"LANG", "C.UTF-8"}, {"GREETING", "hello world; $(rm -rf /)"}};
+    spec.labels = {{"sbx.project", "7"}};
+    spec.binds = {{"/var/lib/sbx/runs/42/src", "/src", true}, {"/var/lib/sbx/runs/42/out", "/out", false}};
+    spec.tmpfs = {{"/work", 64 * MiB, true}, {"/tmp", 16 * MiB, false}};
+    spec.limits = {256 * MiB, 1.5, 512, 1024, 128};
+    spec.stdin_attached = true;
+    return spec;
+}
+
+// The arguments from the label options on: the same for both engines.
+const Argv shared_create_tail = {
+    "--network=none",
+    "--read-only",
+    "--cap-drop=all",
+    "--security-opt=no-new-privileges",
+    "--log-driver=none",
+    "--user=10000:10000",
+    "--workdir=/work",
+    "--memory=268435456",
+    "--memory-swap=268435456",
+    "--cpus=1.5",
+    "--pids-limit=512",
+    "--ulimit=nofile=1024:1024",
+    "--ulimit=nproc=128:128",
+    "--tmpfs=/work:rw,exec,nosuid,nodev,size=67108864",
+    "--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=16777216",
+    "--mount=type=bind,source=/var/lib/sbx/runs/42/src,target=/src,readonly",
+    "--mount=type=bind,source=/var/lib/sbx/runs/42/out,target=/out",
+    "--env=GREETING=hello world; $(rm -rf /)",
+    "--env=LANG=C.UTF-8",
+    "--interactive",
+    "localhost/sbx/python:3.11",
+    "python3",
+    "main.py",
+    "--verbose",
+};
+
+Argv concat(Argv head, const Argv& tail)
+{
+    head.insert(head.end(), tail.begin(), tail.end());
+    return head;
+}
+
+// podman's runtime check looks for the runtime on disk: give it one, so these tests do not
+// depend on what the machine has installed.
+struct FakeRuntime {
+    sbx::test::TempDir dir;
+    std::string path;
+    explicit FakeRuntime(const std::string& name = "runsc") : path(dir.write(name, "#!/bin/sh\n").string())
+    {
+        ::chmod(path.c_str(), 0755);
+    }
+};
+
+struct Fixture {
+    std::shared_ptr<RecordingRunner> runner = std::make_shared<RecordingRunner>();
+    std::unique_ptr<Engine> engine;
+    Fixture(const std::string& name, const std::string& runtime)
+        : engine(make_engine(EngineConfig{name, runtime, {}, "test"}, runner))
+    {
+    }
+};
+
+const char* docker_runtimes = R"({"io.containerd.runc.v2":{"path":"runc"},"runc":{"path":"runc"},)"
+                              R"("runsc":{"path":"/usr/bin/runsc","runtimeArgs":["--network=none"]}})";
+
+sbx::ErrorKind kind_of(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const sbx::Error& e) {
+        return e.kind();
+    }
+    FAIL("no sbx::Error thrown");
+    return sbx::ErrorKind::internal;
+}
+
+} // namespace
+
+TEST_CASE("podman: create", "[engine]")
+{
+    FakeRuntime runsc;
+    Fixture f("podman", runsc.path);
+    f.runner->reply(0, "0123abcd\n");
+    CHECK(f.engine->create(representative_spec()) == "0123abcd");
+    Argv global = {"podman", "--runtime=" + runsc.path, "--runtime-flag=network=none"};
+    Argv expected = concat(global, {"create", "--pull=never", "--name=sbx-test-42", "--label=sbx.instance=test",
+                                    "--label=sbx.run=42", "--label=sbx.project=7", "--http-proxy=false",
+                                    "--read-only-tmpfs=false"});
+    CHECK(f.runner->argvs() == std::vector<Argv>{concat(expected, shared_create_tail)});
+}
+
+TEST_CASE("docker: create checks the runtime first", "[engine]")
+{
+    Fixture f("docker", "runsc");
+    f.runner->reply(0, docker_runtimes);
+    f.runner->reply(0, "0123abcd\n");
+    CHECK(f.engine->create(representative_spec()) == "0123abcd");
+    Argv expected = {"docker",
+                     "create",
+                     "--pull=never",
+                     "--name=sbx-test-42",
+                     "--label=sbx.instance=test",
+                     "--label=sbx.run=42",
+                     "--label=sbx.project=7",
+                     "--runtime=runsc"};
+    CHECK(f.runner->argvs() ==
+          std::vector<Argv>{{"docker", "info", "--format={{json .Runtimes}}"}, concat(expected, shared_create_tail)});
+
+    // Checked once per engine.
+    f.runner->reply(0, "4567\n");
+    f.engine->create(representative_spec());
+    CHECK(f.runner->argvs().size() == 3);
+}
+
+TEST_CASE("podman: the other verbs", "[engine]")
+{
+    Fixture f("podman", "runsc");
+    Argv g = {"podman", "--runtime=runsc", "--runtime-flag=network=none"};
+    f.engine->start("c1");
+    f.runner->reply(0, "3\n");
+    CHECK(f.engine->wait("c1") == 3);
+    CHECK(f.engine->kill("c1"));
+    f.engine->remove("c1");
+    f.engine->remove("c1", false);
+    CHECK(f.engine->image_exists("localhost/sbx/base:bookworm"));
+    f.runner->reply(0, "Getting image source signatures\nabc123\n");
+    sbx::test::TempDir dir;
+    auto tarball = dir.write("rootfs.tar", "");
+    CHECK(f.engine->image_import(tarball, "localhost/sbx/base:bookworm") == "abc123");
+    CHECK(f.runner->argvs() == std::vector<Argv>{
+                                   concat(g, {"start", "c1"}),
+                                   concat(g, {"wait", "c1"}),
+                                   concat(g, {"kill", "--signal=9", "c1"}),
+                                   concat(g, {"rm", "--force", "--volumes", "c1"}),
+                                   concat(g, {"rm", "--volumes", "c1"}),
+                                   concat(g, {"image", "inspect", "--format={{.Id}}", "localhost/sbx/base:bookworm"}),
+                                   concat(g, {"import", tarball.string(), "localhost/sbx/base:bookworm"}),
+                               });
+}
+
+TEST_CASE("docker: the other verbs", "[engine]")
+{
+    Fixture f("docker", "runsc");
+    f.engine->start("c1");
+    f.runner->reply(0, "137\n");
+    CHECK(f.engine->wait("c1") == 137);
+    CHECK(f.engine->kill("c1", SIGTERM));
+    f.engine->remove("c1");
+    CHECK(f.engine->image_exists("localhost/sbx/base:bookworm"));
+    CHECK(f.runner->argvs() == std::vector<Argv>{
+                                   {"docker", "start", "c1"},
+                                   {"docker", "wait", "c1"},
+                                   {"docker", "kill", "--signal=15", "c1"},
+                                   {"docker", "rm", "--force", "--volumes", "c1"},
+                                   {"docker", "image", "inspect", "--format={{.Id}}", "localhost/sbx/base:bookworm"},
+                               });
+}
+
+TEST_CASE("start attached hands back the live CLI process", "[engine]")
+{
+    auto runner = std::make_shared<RecordingRunner>(sbx::process::Command{{"echo", "from the sandbox"}, {}});
+    auto engine = make_engine(EngineConfig{"docker", "runsc", "/usr/bin/docker", "test"}, runner);
+    sbx::process::Child child = engine->start_attached("c1");
+    CHECK(sbx::process::collect(child).out == "from the sandbox\n");
+
+    sbx::process::Pipe in = sbx::process::make_pipe();
+    engine->start_attached("c2", in.read.get()).wait();
+    CHECK(runner->argvs() == std::vector<Argv>{{"/usr/bin/docker", "start", "--attach", "c1"},
+                                               {"/usr/bin/docker", "start", "--attach", "--interactive", "c2"}});
+}
+
+TEST_CASE("list asks for this instance's labels and inspects what it finds", "[engine]")
+{
+    Fixture f("podman", "runsc");
+    f.runner->reply(0, "aaa\nbbb\n");
+    // bbb lost its label between ps and inspect; ccc was removed meanwhile.
+    f.runner->reply(
+        125,
+        R"([{"Id":"aaa","Name":"sbx-test-42","State":{"Status":"exited","ExitCode":0},)"
+        R"("Config":{"Labels":{"sbx.instance":"test","sbx.run":"42"}}},)"
+        R"({"Id":"bbb","Name":"other","State":{"Status":"running"},"Config":{"Labels":{"sbx.instance":"x"}}}])",
+        "Error: inspecting object: no such container ccc\n");
+    auto found = f.engine->list({{"sbx.run", "42"}});
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == "aaa");
+    Argv g = {"podman", "--runtime=runsc", "--runtime-flag=network=none"};
+    CHECK(f.runner->argvs() ==
+          std::vector<Argv>{concat(g, {"ps", "--all", "--quiet", "--no-trunc", "--filter=label=sbx.instance=test",
+                                       "--filter=label=sbx.run=42"}),
+                            concat(g, {"container", "inspect", "aaa", "bbb"})});
+
+    Fixture empty("docker", "runsc");
+    CHECK(empty.engine->list().empty());
+    CHECK(empty.runner->argvs() ==
+          std::vector<Argv>{{"docker", "ps", "--all", "--quiet", "--no-trunc", "--filter=label=sbx.instance=test"}});
+}
+
+TEST_CASE("what the engines say when things are missing or not running", "[engine]")
+{
+    Fixture p("podman", "runsc");
+    p.runner->reply(125, "",
+                    "Error: can only kill running containers. c1 is in state exited: container state improper\n");
+    CHECK_FALSE(p.engine->kill("c1"));
+    p.runner->reply(125, "", "Error: no container with name or ID \"c1\" found: no such container\n");
+    CHECK_FALSE(p.engine->kill("c1"));
+    p.runner->reply(1, "", "Error: no container with name or ID \"c1\" found: no such container\n");
+    CHECK_NOTHROW(p.engine->remove("c1"));
+    p.runner->reply(125, "", "Error: inspecting object: localhost/nope:1: image not known\n");
+    CHECK_FALSE(p.engine->image_exists("localhost/nope:1"));
+    p.runner->reply(125, "", "Error: no such container c1\n");
+    CHECK(kind_of([&] { p.engine->inspect("c1"); }) == sbx::ErrorKind::not_found);
+    p.runner->reply(125, "", "Error: database is locked\n");
+    CHECK(kind_of([&] { p.engine->image_exists("x"); }) == sbx::ErrorKind::unavailable);
+    p.runner->reply(2, "", "Error: cannot remove container c1 as it is running\n");
+    CHECK(kind_of([&] { p.engine->remove("c1", false); }) == sbx::ErrorKind::conflict);
+
+    Fixture d("docker", "runsc");
+    d.runner->reply(1, "", "Error response from daemon: Cannot kill container: c1: Container c1 is not running\n");
+    CHECK_FALSE(d.engine->kill("c1"));
+    d.runner->reply(1, "", "Error response from daemon: no such image: x: No such image: x\n");
+    CHECK_FALSE(d.engine->image_exists("x"));
+    d.runner->reply(1, "", "Error response from daemon: Cannot kill container: c1: permission denied\n");
+    CHECK(kind_of([&] { d.engine->kill("c1"); }) == sbx::ErrorKind::unavailable);
+    d.runner->reply(1, "oops\n");
+    CHECK(kind_of([&] { d.engine->wait("c1"); }) == sbx::ErrorKind::unavailable);
+}
+
+TEST_CASE("a missing OCI runtime fails closed, before any container exists", "[engine]")
+{
+    SECTION("podman: runtime not on disk")
+    {
+        Fixture f("podman", "/nonexistent/runsc");
+        CHECK(kind_of([&] { f.engine->create(representative_spec()); }) == sbx::ErrorKind::unavailable);
+        CHECK(f.runner->argvs().empty());
+    }
+    SECTION("docker: runtime not registered")
+    {
+        Fixture f("docker", "runsc");
+        f.runner->reply(0, R"({"runc":{"path":"runc"}})");
+        CHECK(kind_of([&] { f.engine->create(representative_spec()); }) == sbx::ErrorKind::unavailable);
+        CHECK(f.runner->argvs().size() == 1);
+    }
+    SECTION("docker: runsc registered without --network=none")
+    {
+        Fixture f("docker", "runsc");
+        f.runner->reply(0, R"({"runsc":{"path":"/usr/bin/runsc"}})");
+        CHECK(kind_of([&] { f.engine->check_runtime(); }) == sbx::ErrorKind::unavailable);
+    }
+    SECTION("docker: daemon down")
+    {
+        Fixture f("docker", "runsc");
+        f.runner->reply(1, "", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.\n");
+        CHECK(kind_of([&] { f.engine->check_runtime(); }) == sbx::ErrorKind::unavailable);
+    }
+}
+
+TEST_CASE("specs that would weaken the sandbox are refused", "[engine]")
+{
+    FakeRuntime runsc;
+    Fixture f("podman", runsc.path);
+    auto refused = [&](auto change, const std::string& field) {
+        SandboxSpec spec = representative_spec();
+        change(spec);
+        try {
+            f.engine->create(spec);
+        } catch (const sbx::Error& e) {
+            CHECK(e.kind() == sbx::ErrorKind::usage);
+            CHECK(e.field() == field);
+            return;
+        }
+        FAIL("accepted a spec that changes " << field);
+    };
+    refused([](SandboxSpec& s) { s.limits.pids = 64; }, "limits");
+    refused([](SandboxSpec& s) { s.limits.memory_bytes = 0; }, "limits");
+    refused([](SandboxSpec& s) { s.env["A=B"] = "c"; }, "env");
+    refused([](SandboxSpec& s) { s.env[""] = "c"; }, "env");
+    refused([](SandboxSpec& s) { s.env["A"] = std::string("x\0y", 3); }, "spec");
+    refused([](SandboxSpec& s) { s.labels["sbx.instance"] = "other"; }, "labels");
+    refused([](SandboxSpec& s) { s.user = "root"; }, "user");
+    refused([](SandboxSpec& s) { s.user = "0:0"; }, "user");
+    refused([](SandboxSpec& s) { s.tmpfs.pop_back(); }, "tmpfs");
+    refused([](SandboxSpec& s) { s.tmpfs[0].size_bytes = 0; }, "tmpfs");
+    refused([](SandboxSpec& s) { s.tmpfs[0].target = "/work:exec"; }, "tmpfs");
+    refused([](SandboxSpec& s) { s.binds[0].source = "/a,b"; }, "binds");
+    refused([](SandboxSpec& s) { s.binds[0].target = "relative"; }, "binds");
+    refused([](SandboxSpec& s) { s.workdir = "/elsewhere"; }, "workdir");
+    refused([](SandboxSpec& s) { s.name = "-rm"; }, "name");
+    refused([](SandboxSpec& s) { s.image = "--privileged"; }, "image");
+    CHECK(f.runner->argvs().empty());
+
+    // The pids floor is gVisor's; runc has none.
+    FakeRuntime runc_binary("runc");
+    Fixture runc("podman", runc_binary.path);
+    SandboxSpec spec = representative_spec();
+    spec.limits.pids = 64;
+    runc.engine->create(spec);
+    CHECK(runc.runner->argvs().at(0).at(1) == "--runtime=" + runc_binary.path);
+    CHECK(runc.runner->argvs().at(0).at(2) == "create");
+}
+
+TEST_CASE("the engine CLI gets none of sbx's environment but what it needs", "[engine]")
+{
+    ::setenv("http_proxy", "http://proxy.example:3128", 1);
+    ::setenv("SBX_SECRET", "hunter2", 1);
+    Fixture f("podman", "runsc");
+    ::unsetenv("http_proxy");
+    ::unsetenv("SBX_SECRET");
+    f.engine->start("c1");
+    const auto& env = f.runner->commands().at(0).env;
+    CHECK(env.count("http_proxy") == 0);
+    CHECK(env.count("SBX_SECRET") == 0);
+    if (const char* path = std::getenv("PATH"))
+        CHECK(env.at("PATH") == path);
+}
+
+TEST_CASE("unknown engines are a configuration error", "[engine]")
+{
+    CHECK(kind_of([] { make_engine(EngineConfig{"kubernetes", "runsc", {}, "x"}); }) == sbx::ErrorKind::config);
+}

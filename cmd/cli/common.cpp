@@ -78,7 +78,7 @@ config::SettingsRequest settings_request(const CommonOptions& common)
     return request;
 }
 
-int run_main(const char* program, const std::function<int()>& body)
+int run_main(const char* program, const std::function<int()>& body, int error_status)
 {
     try {
         return body();
@@ -95,10 +95,10 @@ int run_main(const char* program, const std::function<int()>& body)
                 verb[3] = ' ';
             std::cerr << "Try '" << verb << " --help'.\n";
         }
-        return exit_code(e.kind());
+        return error_status ? error_status : exit_code(e.kind());
     } catch (const std::exception& e) {
         std::cerr << program << ": internal error: " << e.what() << '\n';
-        return exit_code(ErrorKind::internal);
+        return error_status ? error_status : exit_code(ErrorKind::internal);
     }
 }
 

@@ -43,9 +43,10 @@ config::SettingsRequest settings_request(const CommonOptions& common);
 /// Settings from --config/SBX_CONFIG, the SBX_* environment and --set flags.
 config::LoadedSettings load_settings(const CommonOptions& common);
 
-/// Runs a binary's body: prints errors as "PROGRAM: message" on stderr and
-/// returns the documented exit code for them.
-int run_main(const char* program, const std::function<int()>& body);
+/// Runs a binary's body: prints errors as "PROGRAM: message" on stderr and returns the
+/// documented exit code for them: the sysexits code of the error's kind, or
+/// `error_status` for every error when it is not 0.
+int run_main(const char* program, const std::function<int()>& body, int error_status = 0);
 
 /// Prints rows as aligned columns; the first row is the header.
 void print_table(const std::vector<std::vector<std::string>>& rows);

@@ -193,6 +193,32 @@ process::Child CliEngine::start_attached(const std::string& id, int stdin_fd)
     return runner_->start(command(args), stdin_fd);
 }
 
+process::Child CliEngine::run_attached(const SandboxSpec& spec, int stdin_fd)
+{
+    std::vector<std::string> argv = create_argv(spec);
+    argv.front() = "run";
+    // Removed by the engine as it exits, so a one-stage run costs one CLI call.
+    argv.insert(argv.begin() + 1, "--rm");
+    if (!runtime_checked_)
+        check_runtime();
+    return runner_->start(command(argv), stdin_fd);
+}
+
+process::Child CliEngine::exec_attached(const std::string& id, const std::vector<std::string>& argv, int stdin_fd)
+{
+    if (argv.empty())
+        throw Error(ErrorKind::usage, "exec needs a command", "argv");
+    std::vector<std::string> args = {"exec"};
+    if (stdin_fd >= 0)
+        args.push_back("--interactive");
+    args.push_back(id);
+    args.insert(args.end(), argv.begin(), argv.end());
+    for (const auto& arg : args)
+        if (arg.find('\0') != std::string::npos)
+            throw Error(ErrorKind::usage, "exec: an argument contains a NUL byte", "argv");
+    return runner_->start(command(args), stdin_fd);
+}
+
 int CliEngine::wait(const std::string& id)
 {
     std::string out = last_line(run_checked({"wait", id}).out);

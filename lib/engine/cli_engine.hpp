@@ -22,6 +22,8 @@ class CliEngine : public Engine {
     std::string create(const SandboxSpec& spec) override;
     void start(const std::string& id) override;
     process::Child start_attached(const std::string& id, int stdin_fd) override;
+    process::Child run_attached(const SandboxSpec& spec, int stdin_fd) override;
+    process::Child exec_attached(const std::string& id, const std::vector<std::string>& argv, int stdin_fd) override;
     int wait(const std::string& id) override;
     bool kill(const std::string& id, int signal) override;
     void remove(const std::string& id, bool force) override;

@@ -114,6 +114,13 @@ class Engine {
     /// sandbox's, and it exits with the sandbox's exit code. `stdin_fd` feeds the sandbox's
     /// stdin when it was created with stdin_attached; -1 gives it none.
     virtual process::Child start_attached(const std::string& id, int stdin_fd = -1) = 0;
+    /// Creates and starts a sandbox in one step, attached as with start_attached(), and
+    /// removes it once it ends: the quickest way to run one command.
+    virtual process::Child run_attached(const SandboxSpec& spec, int stdin_fd = -1) = 0;
+    /// Runs `argv` in a running sandbox, attached: the child's pipes carry its output and
+    /// it exits with its exit code. `stdin_fd` as for start_attached().
+    virtual process::Child exec_attached(const std::string& id, const std::vector<std::string>& argv,
+                                         int stdin_fd = -1) = 0;
     /// Blocks until the sandbox has ended; returns its exit code.
     virtual int wait(const std::string& id) = 0;
     /// Sends `signal`; false when the sandbox was not running or does not exist.

@@ -17,22 +17,16 @@ std::optional<SlotLease> lock(const std::filesystem::path& path, unsigned index)
     int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         throw Error(ErrorKind::unavailable, path.string() + ": cannot open lock file: " + std::strerror(errno));
+    process::UniqueFd owned(fd);
     if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-        return std::optional<SlotLease>(std::in_place, fd, index);
+        return std::optional<SlotLease>(std::in_place, std::move(owned), index);
     int error = errno;
-    close(fd);
     if (error != EWOULDBLOCK)
         throw Error(ErrorKind::unavailable, path.string() + ": cannot lock: " + std::strerror(error));
     return std::nullopt;
 }
 
 } // namespace
-
-SlotLease::~SlotLease()
-{
-    if (fd_ >= 0)
-        close(fd_);
-}
 
 std::optional<SlotLease> try_lock_file(const std::filesystem::path& path)
 {

@@ -4,22 +4,19 @@
 #include <filesystem>
 #include <optional>
 
+#include "process/fd.hpp"
+
 namespace sbx::runner {
 
-/// A held slot; released when destroyed (or when the process ends).
+/// A held slot or lock; released when destroyed (or when the process ends).
 class SlotLease {
   public:
-    SlotLease(int fd, unsigned index) : fd_(fd), index_(index) {}
-    ~SlotLease();
-    SlotLease(SlotLease&& other) noexcept : fd_(other.fd_), index_(other.index_) { other.fd_ = -1; }
-    SlotLease& operator=(SlotLease&&) = delete;
-    SlotLease(const SlotLease&) = delete;
-    SlotLease& operator=(const SlotLease&) = delete;
+    SlotLease(process::UniqueFd fd, unsigned index) : fd_(std::move(fd)), index_(index) {}
 
     unsigned index() const noexcept { return index_; }
 
   private:
-    int fd_;
+    process::UniqueFd fd_;
     unsigned index_;
 };
 

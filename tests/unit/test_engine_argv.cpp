@@ -196,6 +196,51 @@ TEST_CASE("start attached hands back the live CLI process", "[engine]")
                                                {"/usr/bin/docker", "start", "--attach", "--interactive", "c2"}});
 }
 
+TEST_CASE("run attached is create's argv as one run --rm", "[engine]")
+{
+    FakeRuntime runsc;
+    Fixture f("podman", runsc.path);
+    sbx::process::Pipe in = sbx::process::make_pipe();
+    f.engine->run_attached(representative_spec(), in.read.get()).wait();
+    Argv expected = {"podman",
+                     "--runtime=" + runsc.path,
+                     "--runtime-flag=network=none",
+                     "run",
+                     "--rm",
+                     "--pull=never",
+                     "--name=sbx-test-42",
+                     "--label=sbx.instance=test",
+                     "--label=sbx.run=42",
+                     "--label=sbx.project=7",
+                     "--http-proxy=false",
+                     "--read-only-tmpfs=false"};
+    CHECK(f.runner->argvs() == std::vector<Argv>{concat(expected, shared_create_tail)});
+
+    Fixture d("docker", "runsc");
+    d.runner->reply(0, docker_runtimes);
+    d.engine->run_attached(representative_spec()).wait();
+    CHECK(d.runner->argvs().at(1) ==
+          concat({"docker", "run", "--rm", "--pull=never", "--name=sbx-test-42", "--label=sbx.instance=test",
+                  "--label=sbx.run=42", "--label=sbx.project=7", "--runtime=runsc"},
+                 shared_create_tail));
+}
+
+TEST_CASE("exec attached runs a command in a running sandbox", "[engine]")
+{
+    Fixture f("podman", "runsc");
+    f.engine->exec_attached("c1", {"gcc", "-o", "main", "main.c"}).wait();
+    sbx::process::Pipe in = sbx::process::make_pipe();
+    f.engine->exec_attached("c1", {"./main", "a b"}, in.read.get()).wait();
+    Argv g = {"podman", "--runtime=runsc", "--runtime-flag=network=none"};
+    CHECK(f.runner->argvs() == std::vector<Argv>{concat(g, {"exec", "c1", "gcc", "-o", "main", "main.c"}),
+                                                 concat(g, {"exec", "--interactive", "c1", "./main", "a b"})});
+    CHECK_THROWS_AS(f.engine->exec_attached("c1", {}), sbx::Error);
+
+    Fixture d("docker", "runsc");
+    d.engine->exec_attached("c1", {"true"}).wait();
+    CHECK(d.runner->argvs() == std::vector<Argv>{{"docker", "exec", "c1", "true"}});
+}
+
 TEST_CASE("list asks for this instance's labels and inspects what it finds", "[engine]")
 {
     Fixture f("podman", "runsc");

@@ -1,0 +1,236 @@
+// sbx-run: run loose files on a runtime, in the foreground (output live, exit status like
+// docker run / timeout(1)) or detached (prints the run id and returns).
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+#include "cli/session.hpp"
+#include "config/units.hpp"
+#include "error.hpp"
+#include "runner/run_json.hpp"
+
+namespace {
+
+namespace cli = sbx::cli;
+namespace runner = sbx::runner;
+namespace store = sbx::store;
+
+const char* usage = "usage: sbx run -r RUNTIME FILE... [--stdin FILE] [--env K=V]... [--entry NAME]\n"
+                    "               [--memory SIZE] [--cpus N] [--pids N] [--timeout DURATION]\n"
+                    "               [--compile-timeout DURATION] [--output-limit SIZE] [--disk SIZE]\n"
+                    "               [--detach] [--format text|json] [-- ARGS...]\n";
+
+// Exit statuses, as docker run and timeout(1) have taught users to expect.
+constexpr int exit_timeout = 124;
+constexpr int exit_sbx_failed = 125;
+constexpr int exit_killed = 137;
+
+std::string read_file(const std::string& path, const char* what)
+{
+    std::ifstream in;
+    std::istream* source = &std::cin;
+    if (path != "-") {
+        in.open(path, std::ios::binary);
+        if (!in)
+            throw sbx::Error(sbx::ErrorKind::not_found,
+                             "cannot read " + std::string(what) + " " + path + ": " + std::strerror(errno));
+        source = &in;
+    }
+    std::ostringstream content;
+    content << source->rdbuf();
+    return content.str();
+}
+
+std::uint64_t bytes_option(const std::string& text, const char* option)
+{
+    if (auto value = sbx::config::parse_bytes(text))
+        return *value;
+    throw sbx::Error(sbx::ErrorKind::usage, std::string("--") + option + ": '" + text + "' is not a size such as 256M",
+                     option);
+}
+
+std::chrono::milliseconds duration_option(const std::string& text, const char* option)
+{
+    if (auto value = sbx::config::parse_duration(text))
+        return *value;
+    throw sbx::Error(sbx::ErrorKind::usage,
+                     std::string("--") + option + ": '" + text + "' is not a duration such as 10s", option);
+}
+
+void write_all(int fd, std::string_view bytes)
+{
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return; // the reader went away; the run's output is still stored
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+int exit_status(const store::RunRecord& run)
+{
+    switch (run.status) {
+    case store::RunStatus::succeeded: return 0;
+    case store::RunStatus::failed:
+        return run.exit_code && *run.exit_code > 0 && *run.exit_code < 256 ? *run.exit_code : 1;
+    case store::RunStatus::timeout: return exit_timeout;
+    case store::RunStatus::oom:
+    case store::RunStatus::output_limit:
+    case store::RunStatus::cancelled: return exit_killed;
+    default: return exit_sbx_failed;
+    }
+}
+
+// Says on stderr why a run did not simply succeed or fail.
+void explain(const store::RunRecord& run)
+{
+    std::string what;
+    switch (run.status) {
+    case store::RunStatus::timeout: what = "timed out: "; break;
+    case store::RunStatus::oom: what = "was killed: "; break;
+    case store::RunStatus::output_limit: what = "was stopped: "; break;
+    case store::RunStatus::cancelled: what = "was cancelled: "; break;
+    case store::RunStatus::error: what = "failed in sbx: "; break;
+    case store::RunStatus::failed:
+        if (run.stage == "compile")
+            what = "did not compile: ";
+        break;
+    default: break;
+    }
+    if (!what.empty())
+        std::cerr << "sbx: run " << run.id << " " << what << run.reason << '\n';
+}
+
+// Ctrl-C or a TERM cancels the run rather than leaving it running unattended.
+void cancel_on_signals(const sbx::config::Settings& settings, std::int64_t id)
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::thread([settings, id, signals] {
+        int received = 0;
+        if (sigwait(&signals, &received) != 0)
+            return;
+        try {
+            store::Database db(settings.database);
+            store::RunStore(db).request_cancel(id, std::string("interrupted by ") + strsignal(received));
+        } catch (const std::exception& e) {
+            std::cerr << "sbx-run: cannot cancel run " << id << ": " << e.what() << '\n';
+        }
+    }).detach();
+}
+
+int run(int argc, char** argv)
+{
+    // Everything after "--" belongs to the program, options included.
+    std::vector<std::string> program_args;
+    for (int i = 1; i < argc; ++i)
+        if (std::string_view(argv[i]) == "--") {
+            program_args.assign(argv + i + 1, argv + argc);
+            argc = i;
+            break;
+        }
+
+    cli::CommonOptions common;
+    std::string runtime, stdin_path, entry;
+    std::vector<std::string> env;
+    std::string memory, cpus, pids, timeout, compile_timeout, output_limit, disk;
+    bool detach = false;
+    cli::po::options_description options("options");
+    options.add_options()("runtime,r", cli::po::value(&runtime), "runtime id (sbx runtime list)")(
+        "stdin", cli::po::value(&stdin_path), "file fed to the program's stdin (- for this stdin)")(
+        "env,e", cli::po::value(&env)->composing(), "environment variable K=V (repeatable)")(
+        "entry", cli::po::value(&entry), "entry file (default: the runtime's file name if given, else the first)")(
+        "memory", cli::po::value(&memory), "memory limit, e.g. 512M")(
+        "cpus", cli::po::value(&cpus), "CPU limit, e.g. 0.5")("pids", cli::po::value(&pids), "process limit")(
+        "timeout", cli::po::value(&timeout), "wall-clock limit of the run stage, e.g. 30s")(
+        "compile-timeout", cli::po::value(&compile_timeout), "wall-clock limit of the compile stage")(
+        "output-limit", cli::po::value(&output_limit),
+        "most output kept, e.g. 4M")("disk", cli::po::value(&disk), "size of the work dir and /tmp, e.g. 128M")(
+        "detach,d", cli::po::bool_switch(&detach), "print the run id and return; the run goes on");
+    cli::add_common_options(options, common);
+    auto vm = cli::parse(argc, argv, options);
+    if (common.help) {
+        std::cout << usage << '\n' << options;
+        return 0;
+    }
+    if (runtime.empty())
+        throw sbx::Error(sbx::ErrorKind::usage, "which runtime? give -r RUNTIME (sbx runtime list)", "runtime");
+
+    runner::RunRequest request;
+    request.runtime = runtime;
+    request.args = program_args;
+    for (const auto& path : cli::positional_args(vm))
+        request.files.push_back({std::filesystem::path(path).filename().string(), read_file(path, "file")});
+    if (!stdin_path.empty())
+        request.stdin_data = read_file(stdin_path, "stdin file");
+    if (!entry.empty())
+        request.entry = entry;
+    for (const auto& assignment : env) {
+        auto equals = assignment.find('=');
+        if (equals == std::string::npos || equals == 0)
+            throw sbx::Error(sbx::ErrorKind::usage, "--env " + assignment + ": expected K=V", "env");
+        request.env[assignment.substr(0, equals)] = assignment.substr(equals + 1);
+    }
+    auto& limits = request.limits;
+    if (!memory.empty())
+        limits.memory = bytes_option(memory, "memory");
+    if (!output_limit.empty())
+        limits.output_bytes = bytes_option(output_limit, "output-limit");
+    if (!disk.empty())
+        limits.disk = bytes_option(disk, "disk");
+    if (!timeout.empty())
+        limits.wall_time = duration_option(timeout, "timeout");
+    if (!compile_timeout.empty())
+        limits.compile_time = duration_option(compile_timeout, "compile-timeout");
+    try {
+        if (!cpus.empty())
+            limits.cpus = std::stod(cpus);
+        if (!pids.empty())
+            limits.pids = static_cast<std::uint32_t>(std::stoul(pids));
+    } catch (const std::exception&) {
+        throw sbx::Error(sbx::ErrorKind::usage, "--cpus and --pids take numbers", "limits");
+    }
+
+    cli::Session session(common);
+    std::int64_t id = runner::submit(session.context(), request);
+    if (detach) {
+        runner::supervise_detached(session.context(), id);
+        if (common.json())
+            cli::print_json(runner::run_json(store::RunStore(session.db()).get(id)));
+        else
+            std::cout << id << '\n';
+        return 0;
+    }
+
+    cancel_on_signals(session.settings(), id);
+    runner::OutputRecorder::LiveSink live;
+    if (!common.json())
+        live = [](store::Stream stream, std::string_view bytes) {
+            write_all(stream == store::Stream::out ? STDOUT_FILENO : STDERR_FILENO, bytes);
+        };
+    store::RunRecord record = runner::supervise(session.context(), id, live);
+    if (common.json())
+        cli::print_json(runner::run_json(record));
+    else
+        explain(record);
+    return exit_status(record);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // sbx's own failures (usage, config, ...) are 125 here, as in docker run: every other
+    // status belongs to the program.
+    return cli::run_main(
+        "sbx-run", [&] { return run(argc, argv); }, exit_sbx_failed);
+}

@@ -1,0 +1,18 @@
+#pragma once
+// JSON views of runs and their output: what `sbx show`, `sbx ps`, `sbx logs` and the web
+// API print, the same document everywhere.
+#include <nlohmann/json.hpp>
+
+#include "store/run_store.hpp"
+
+namespace sbx::runner {
+
+nlohmann::json run_json(const store::RunRecord& run);
+/// One output line. Text that is valid UTF-8 is "text"; anything else is "base64", so
+/// every byte survives the trip.
+nlohmann::json output_line_json(const store::OutputLine& line);
+/// True when `bytes` is valid UTF-8.
+bool is_utf8(std::string_view bytes);
+std::string base64(std::string_view bytes);
+
+} // namespace sbx::runner

@@ -1,0 +1,218 @@
+#include "runner/run_service.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "config/config_json.hpp"
+#include "config/units.hpp"
+#include "error.hpp"
+#include "runner/host_slots.hpp"
+#include "runner/run_plan.hpp"
+#include "runner/snapshot_dir.hpp"
+
+namespace sbx::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t max_files = 1000;
+constexpr std::size_t max_args = 1000;
+constexpr std::size_t max_env = 200;
+constexpr std::size_t max_text = 64 * 1024; // one arg or env value
+constexpr std::chrono::milliseconds cancel_wait{15'000};
+
+void check_text(const std::string& text, const char* field, const std::string& what)
+{
+    if (text.find('\0') != std::string::npos)
+        throw Error(ErrorKind::usage, what + " contains a NUL byte", field);
+    if (text.size() > max_text)
+        throw Error(ErrorKind::usage, what + " is longer than 64K", field);
+}
+
+// The entry point: as asked, else a file with the runtime's default name, else the first.
+std::string choose_entry(const RunRequest& request, const config::Runtime& runtime)
+{
+    auto has = [&](const std::string& name) {
+        return std::any_of(request.files.begin(), request.files.end(),
+                           [&](const RunFile& f) { return f.name == name; });
+    };
+    if (request.entry) {
+        if (!has(*request.entry))
+            throw Error(ErrorKind::usage, "entry file '" + *request.entry + "' is not among the files", "entry");
+        return *request.entry;
+    }
+    return has(runtime.file) ? runtime.file : request.files.front().name;
+}
+
+void validate(const RunRequest& request)
+{
+    if (request.files.empty())
+        throw Error(ErrorKind::usage, "no files to run", "files");
+    if (request.files.size() > max_files)
+        throw Error(ErrorKind::usage, "too many files (at most 1000)", "files");
+    std::set<std::string> names;
+    for (const auto& file : request.files) {
+        check_relative_path(file.name);
+        if (!names.insert(file.name).second)
+            throw Error(ErrorKind::usage, "file '" + file.name + "' is given twice", "files");
+    }
+    if (request.args.size() > max_args)
+        throw Error(ErrorKind::usage, "too many arguments (at most 1000)", "args");
+    for (const auto& arg : request.args)
+        check_text(arg, "args", "an argument");
+    if (request.env.size() > max_env)
+        throw Error(ErrorKind::usage, "too many environment variables (at most 200)", "env");
+    static const std::regex name_pattern("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    for (const auto& [name, value] : request.env) {
+        if (!std::regex_match(name, name_pattern))
+            throw Error(ErrorKind::usage, "'" + name + "' is not a valid environment variable name", "env");
+        check_text(value, "env", "the value of " + name);
+    }
+}
+
+// A detached supervisor has no terminal: what went wrong goes into the run's record.
+void record_failure(const config::Settings& settings, std::int64_t run_id, const std::string& what)
+{
+    try {
+        store::Database db(settings.database);
+        store::RunStore(db).finish(run_id, {.status = store::RunStatus::error, .reason = "supervisor failed: " + what});
+    } catch (const std::exception&) {
+        // Not even the database is reachable; `sbx gc` will mark the run as lost.
+    }
+}
+
+} // namespace
+
+std::string sandbox_name(const config::Settings& settings, std::int64_t run_id)
+{
+    return "sbx-" + settings.instance + "-" + std::to_string(run_id);
+}
+
+std::unique_ptr<store::Database> open_state(const config::Settings& settings)
+{
+    for (const auto& dir : {settings.state_dir, settings.run_dir, settings.database.parent_path()}) {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        if (ec)
+            throw Error(ErrorKind::unavailable, dir.string() + ": cannot create: " + ec.message());
+    }
+    return std::make_unique<store::Database>(settings.database);
+}
+
+std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings)
+{
+    return engine::make_engine({settings.engine, settings.oci_runtime, {}, settings.instance});
+}
+
+std::int64_t submit(RunContext& context, const RunRequest& request)
+{
+    const config::Runtime& runtime = context.catalog.get(request.runtime);
+    validate(request);
+    RunPlan plan;
+    plan.entry = choose_entry(request, runtime);
+    plan.args = request.args;
+    plan.env = request.env;
+    plan.has_stdin = request.stdin_data.has_value();
+    plan.limits = resolve_limits(runtime.limits, context.settings.caps, request.limits);
+    std::uint64_t total = 0;
+    for (const auto& file : request.files)
+        total += file.name.size() + file.content.size();
+    if (total > plan.limits.disk)
+        throw Error(ErrorKind::usage,
+                    "the files (" + std::to_string(total) + " bytes) do not fit the work dir limit of " +
+                        config::format_bytes(plan.limits.disk),
+                    "files");
+
+    std::vector<std::string> env_names;
+    for (const auto& [name, value] : request.env)
+        env_names.push_back(name);
+    std::vector<std::string> file_names;
+    for (const auto& file : request.files)
+        file_names.push_back(file.name);
+    nlohmann::json described = {{"entry", plan.entry},
+                                {"files", file_names},
+                                {"args", plan.args},
+                                {"env", env_names},
+                                {"stdin", plan.has_stdin}};
+
+    store::RunStore runs(context.db);
+    std::int64_t id = runs.create({request.project_id, runtime.id, context.settings.engine,
+                                   config::limits_json(plan.limits).dump(), described.dump()});
+    try {
+        SnapshotDir snapshot(context.settings.run_dir, id);
+        for (const auto& file : request.files)
+            snapshot.add_file(file.name, file.content);
+        if (request.stdin_data)
+            snapshot.set_stdin(*request.stdin_data);
+        write_plan(snapshot.root(), plan);
+    } catch (const Error& e) {
+        runs.finish(id, {.status = store::RunStatus::error, .reason = std::string("snapshot failed: ") + e.what()});
+        remove_snapshot(SnapshotDir::path_for(context.settings.run_dir, id));
+        throw;
+    }
+    return id;
+}
+
+void supervise_detached(RunContext& context, std::int64_t run_id)
+{
+    pid_t child = fork();
+    if (child < 0)
+        throw Error(ErrorKind::unavailable, std::string("cannot start a supervisor: ") + std::strerror(errno));
+    if (child == 0) {
+        // A session of its own, and a second fork so that it is nobody's child to wait for.
+        setsid();
+        if (fork() != 0)
+            _exit(0);
+        int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        for (int fd = 0; fd < 3; ++fd)
+            dup2(null, fd);
+        // SQLite connections must not cross fork(): the supervisor opens its own.
+        try {
+            store::Database db(context.settings.database);
+            RunContext own{context.settings, context.catalog, db};
+            supervise(own, run_id);
+        } catch (const std::exception& e) {
+            record_failure(context.settings, run_id, e.what());
+        }
+        _exit(0);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
+store::RunRecord cancel(RunContext& context, std::int64_t run_id, const std::string& reason)
+{
+    store::RunStore runs(context.db);
+    store::RunRecord record = runs.request_cancel(run_id, reason);
+    if (store::is_final(record.status))
+        return record;
+    // Kill at once rather than wait for the supervisor's next look at the flag.
+    if (!record.container.empty())
+        make_engine(context.settings)->kill(record.container);
+    auto deadline = std::chrono::steady_clock::now() + cancel_wait;
+    while (std::chrono::steady_clock::now() < deadline) {
+        record = runs.get(run_id);
+        if (store::is_final(record.status))
+            return record;
+        // No supervisor holds the run: nobody else will record the end.
+        fs::path lock = SnapshotDir::path_for(context.settings.run_dir, run_id) / "supervisor.lock";
+        std::error_code ec;
+        if (!fs::exists(lock, ec) || try_lock_file(lock)) {
+            runs.finish(run_id, {.status = store::RunStatus::cancelled, .reason = reason});
+            auto engine = make_engine(context.settings);
+            for (const auto& sandbox : engine->list({{engine::run_label, std::to_string(run_id)}}))
+                engine->remove(sandbox.id, true);
+            return runs.get(run_id);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    throw Error(ErrorKind::unavailable, "run " + std::to_string(run_id) + " did not stop within 15 s");
+}
+
+} // namespace sbx::runner

@@ -1,0 +1,67 @@
+#pragma once
+// Starting, following and stopping runs: what `sbx run`, `sbx cancel` and the web API call.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/runtime_catalog.hpp"
+#include "config/settings.hpp"
+#include "engine/engine.hpp"
+#include "runner/limits.hpp"
+#include "runner/output_recorder.hpp"
+#include "store/run_store.hpp"
+
+namespace sbx::runner {
+
+struct RunFile {
+    std::string name; ///< relative path inside the work dir
+    std::string content;
+};
+
+struct RunRequest {
+    std::string runtime;
+    std::vector<RunFile> files; ///< the first is the entry point unless `entry` says otherwise
+    std::optional<std::string> entry;
+    std::optional<std::string> stdin_data;
+    std::vector<std::string> args;
+    std::map<std::string, std::string> env;
+    LimitRequest limits;
+    std::optional<std::int64_t> project_id;
+};
+
+/// What a run needs from its surroundings.
+struct RunContext {
+    const config::Settings& settings;
+    const config::RuntimeCatalog& catalog;
+    store::Database& db;
+};
+
+/// Validates a request, freezes its files into a snapshot and records the run as queued.
+/// Throws Error(usage) for a bad request (naming the field) and Error(not_found) for an
+/// unknown runtime. The run does not execute until supervise() or supervise_detached().
+std::int64_t submit(RunContext& context, const RunRequest& request);
+
+/// Runs a submitted run to its end in this process and returns the final record. `live`
+/// receives output as it comes (the foreground CLI's terminal).
+store::RunRecord supervise(RunContext& context, std::int64_t run_id, const OutputRecorder::LiveSink& live = {});
+
+/// Hands a submitted run to a new background process that supervises it and returns at
+/// once; the run goes on after the caller exits.
+void supervise_detached(RunContext& context, std::int64_t run_id);
+
+/// Stops a queued or running run: it ends as cancelled and its sandbox is killed.
+/// Returns the record; a run that has already ended is returned unchanged.
+store::RunRecord cancel(RunContext& context, std::int64_t run_id, const std::string& reason);
+
+/// Creates state_dir and run_dir if needed and opens (migrating) the database.
+std::unique_ptr<store::Database> open_state(const config::Settings& settings);
+
+/// The engine of these settings.
+std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings);
+
+/// The name of a run's sandbox for one stage.
+std::string sandbox_name(const config::Settings& settings, std::int64_t run_id);
+
+} // namespace sbx::runner

@@ -1,0 +1,371 @@
+// The life of one run, from slot to record: the supervisor waits for a host slot, runs
+// the compile and run stages in a sandbox under sbx's own timers, records the output and
+// ends the run with one status.
+#include <poll.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "config/units.hpp"
+#include "error.hpp"
+#include "runner/host_slots.hpp"
+#include "runner/run_plan.hpp"
+#include "runner/run_service.hpp"
+#include "runner/snapshot_dir.hpp"
+
+namespace sbx::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+constexpr milliseconds poll_interval{50};
+constexpr milliseconds cancel_check_interval{200};
+constexpr milliseconds kill_retry_interval{500};
+// The engine CLI should end soon after its sandbox is killed; past this it is stopped too.
+constexpr milliseconds engine_grace{10'000};
+// Where the snapshot is mounted, and the command that seeds the work dir from it.
+constexpr const char* snapshot_mount = "/sbx/src";
+const std::vector<std::string> seed_work_dir = {"sh", "-c", "cp -R /sbx/src/. /work/ && exec \"$@\"", "sh"};
+
+enum class Why { exited, timed_out, cancelled, output_full };
+
+struct StageOutcome {
+    process::ExitStatus status;
+    Why why = Why::exited;
+    milliseconds wall{0};
+};
+
+class Supervisor {
+  public:
+    Supervisor(RunContext& context, std::int64_t id, const OutputRecorder::LiveSink& live)
+        : context_(context), runs_(context.db), id_(id), root_(SnapshotDir::path_for(context.settings.run_dir, id)),
+          container_(sandbox_name(context.settings, id)), live_(live)
+    {
+    }
+
+    void execute();
+
+  private:
+    std::optional<SlotLease> wait_for_slot();
+    void one_stage();
+    void two_stages();
+    engine::SandboxSpec sandbox(std::vector<std::string> argv) const;
+    StageOutcome pump(process::Child& child, milliseconds limit);
+    bool cancel_requested();
+    /// Ends the run from a stage's outcome; true when the stage succeeded and the run goes on.
+    bool conclude(const StageOutcome& outcome, const std::string& stage, bool last);
+    void end(store::RunEnd end);
+    void remove_sandbox();
+
+    RunContext& context_;
+    store::RunStore runs_;
+    std::int64_t id_;
+    fs::path root_;
+    std::string container_;
+    RunPlan plan_;
+    const config::Runtime* runtime_ = nullptr;
+    std::unique_ptr<engine::Engine> engine_;
+    std::optional<OutputRecorder> recorder_; // made once the plan says the output cap
+    OutputRecorder::LiveSink live_;
+    bool sandbox_may_exist_ = false;
+    bool ended_ = false;
+};
+
+void Supervisor::execute()
+{
+    try {
+        store::RunRecord record = runs_.get(id_);
+        plan_ = read_plan(root_);
+        runtime_ = &context_.catalog.get(record.runtime);
+        recorder_.emplace(
+            plan_.limits.output_bytes,
+            [this](const std::vector<store::OutputLine>& lines, std::int64_t bytes) {
+                runs_.append_output(id_, lines, bytes);
+            },
+            live_);
+        auto slot = wait_for_slot();
+        if (!slot)
+            return;
+        engine_ = make_engine(context_.settings);
+        if (runtime_->compile.empty())
+            one_stage();
+        else
+            two_stages();
+    } catch (const Error& e) {
+        if (recorder_)
+            recorder_->finish();
+        end({.status = store::RunStatus::error, .reason = e.what()});
+    } catch (const std::exception& e) {
+        end({.status = store::RunStatus::error, .reason = std::string("internal error: ") + e.what()});
+    }
+    if (sandbox_may_exist_)
+        remove_sandbox();
+}
+
+std::optional<SlotLease> Supervisor::wait_for_slot()
+{
+    const fs::path slots = context_.settings.run_dir / "slots";
+    for (;;) {
+        if (store::is_final(runs_.get(id_).status))
+            return std::nullopt; // cancelled while queued
+        if (auto lease = try_acquire_slot(slots, context_.settings.max_concurrent_runs))
+            return lease;
+        std::this_thread::sleep_for(poll_interval * 2);
+    }
+}
+
+engine::SandboxSpec Supervisor::sandbox(std::vector<std::string> argv) const
+{
+    const config::Limits& limits = plan_.limits;
+    engine::SandboxSpec spec;
+    spec.name = container_;
+    spec.run_id = std::to_string(id_);
+    spec.image = runtime_->image;
+    spec.argv = std::move(argv);
+    spec.env = runtime_->env;
+    for (const auto& [key, value] : plan_.env)
+        spec.env[key] = value;
+    spec.binds = {{root_ / "src", snapshot_mount, true}};
+    // gVisor caps these sizes itself; /tmp is exec because toolchains run helpers from it.
+    spec.tmpfs = {{"/work", limits.disk, true}, {"/tmp", limits.disk, true}};
+    spec.limits.memory_bytes = limits.memory;
+    spec.limits.cpus = limits.cpus;
+    // Processes are limited inside gVisor (fork fails, the sandbox lives); the engine's
+    // pids limit only backstops the host, as gVisor crashes outright when it is reached.
+    spec.limits.nproc = limits.pids;
+    spec.limits.pids = std::max<std::uint32_t>(engine::min_runsc_pids, limits.pids * 16);
+    spec.stdin_attached = plan_.has_stdin;
+    return spec;
+}
+
+void Supervisor::one_stage()
+{
+    std::vector<std::string> argv = seed_work_dir;
+    for (auto& arg : config::expand_command(runtime_->run, plan_.entry))
+        argv.push_back(std::move(arg));
+    argv.insert(argv.end(), plan_.args.begin(), plan_.args.end());
+    if (!runs_.advance(id_, store::RunStatus::running, "run", container_))
+        return;
+    process::UniqueFd input = plan_.open_stdin(root_);
+    sandbox_may_exist_ = true;
+    process::Child child = engine_->run_attached(sandbox(argv), input.get());
+    input.reset();
+    StageOutcome outcome = pump(child, plan_.limits.wall_time);
+    // run --rm removed a sandbox that ended by itself; only a killed one may linger.
+    sandbox_may_exist_ = outcome.why != Why::exited || outcome.status.signal != 0;
+    conclude(outcome, "run", true);
+}
+
+void Supervisor::two_stages()
+{
+    if (!runs_.advance(id_, store::RunStatus::building, "compile", container_))
+        return;
+    sandbox_may_exist_ = true;
+    engine_->create(sandbox({"sleep", "infinity"}));
+    engine_->start(container_);
+
+    std::vector<std::string> compile = seed_work_dir;
+    for (auto& arg : config::expand_command(runtime_->compile, plan_.entry))
+        compile.push_back(std::move(arg));
+    process::Child compiler = engine_->exec_attached(container_, compile);
+    if (!conclude(pump(compiler, plan_.limits.compile_time), "compile", false))
+        return;
+
+    if (!runs_.advance(id_, store::RunStatus::running, "run", container_))
+        return;
+    std::vector<std::string> run = config::expand_command(runtime_->run, plan_.entry);
+    run.insert(run.end(), plan_.args.begin(), plan_.args.end());
+    process::UniqueFd input = plan_.open_stdin(root_);
+    process::Child program = engine_->exec_attached(container_, run, input.get());
+    input.reset();
+    conclude(pump(program, plan_.limits.wall_time), "run", true);
+}
+
+StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
+{
+    StageOutcome outcome;
+    const auto start = steady_clock::now();
+    const auto deadline = start + limit;
+    auto next_cancel_check = start + cancel_check_interval;
+    std::optional<steady_clock::time_point> killed_at;
+    auto last_kill = start;
+    std::string kill_error;
+    // The engine may fail a kill while the sandbox is starting or exiting (podman: "timed
+    // out waiting for file .../exits/..."): it is retried until the CLI ends.
+    auto kill_sandbox = [&] {
+        last_kill = steady_clock::now();
+        try {
+            engine_->kill(container_);
+        } catch (const Error& e) {
+            kill_error = e.what();
+        }
+    };
+    auto kill = [&](Why why) {
+        if (killed_at)
+            return;
+        outcome.why = why;
+        killed_at = steady_clock::now();
+        kill_sandbox();
+    };
+
+    process::UniqueFd fds[2] = {child.take_stdout(), child.take_stderr()};
+    const store::Stream streams[2] = {store::Stream::out, store::Stream::err};
+    std::string buffer;
+    while (fds[0] || fds[1]) {
+        pollfd polled[2];
+        nfds_t count = 0;
+        int index_of[2] = {-1, -1};
+        for (int i = 0; i < 2; ++i)
+            if (fds[i]) {
+                index_of[count] = i;
+                polled[count++] = {fds[i].get(), POLLIN, 0};
+            }
+        if (::poll(polled, count, static_cast<int>(poll_interval.count())) < 0 && errno != EINTR)
+            throw Error(ErrorKind::internal, std::string("poll: ") + std::strerror(errno));
+        for (nfds_t p = 0; p < count; ++p) {
+            if (!(polled[p].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            int i = index_of[p];
+            buffer.clear();
+            process::ReadResult read = process::read_some(fds[i].get(), buffer);
+            if (read == process::ReadResult::eof)
+                fds[i].reset();
+            else if (read == process::ReadResult::data && !recorder_->feed(streams[i], buffer))
+                kill(Why::output_full);
+        }
+        recorder_->flush_if_due();
+
+        auto now = steady_clock::now();
+        if (now >= deadline)
+            kill(Why::timed_out);
+        if (now >= next_cancel_check) {
+            next_cancel_check = now + cancel_check_interval;
+            if (!killed_at && cancel_requested())
+                kill(Why::cancelled);
+        }
+        if (killed_at) {
+            // A sandbox still being created when killed is killed again once it exists.
+            if (now - last_kill >= kill_retry_interval)
+                kill_sandbox();
+            if (now - *killed_at >= engine_grace) {
+                child.kill(SIGKILL);
+                if (!kill_error.empty())
+                    throw Error(ErrorKind::unavailable, "cannot stop the sandbox: " + kill_error);
+            }
+        }
+    }
+    outcome.status = child.wait();
+    outcome.wall = std::chrono::duration_cast<milliseconds>(steady_clock::now() - start);
+    return outcome;
+}
+
+bool Supervisor::cancel_requested()
+{
+    return runs_.get(id_).cancel_requested;
+}
+
+bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage, bool last)
+{
+    const config::Limits& limits = plan_.limits;
+    store::RunEnd result;
+    result.wall_ms = outcome.wall.count();
+    const int code = outcome.status.shell_code();
+    switch (outcome.why) {
+    case Why::cancelled:
+        result.status = store::RunStatus::cancelled;
+        result.reason = runs_.get(id_).reason;
+        result.signal = SIGKILL;
+        break;
+    case Why::timed_out:
+        result.status = store::RunStatus::timeout;
+        result.reason = stage + " time limit of " +
+                        config::format_duration(stage == "compile" ? limits.compile_time : limits.wall_time) +
+                        " reached";
+        result.signal = SIGKILL;
+        break;
+    case Why::output_full:
+        result.status = store::RunStatus::output_limit;
+        result.reason = "output limit of " + config::format_bytes(limits.output_bytes) + " reached";
+        result.signal = SIGKILL;
+        break;
+    case Why::exited:
+        if (outcome.status.signal != 0) {
+            result.status = store::RunStatus::error;
+            result.reason = std::string(engine_->name()) + " ended by " + outcome.status.describe();
+        } else if (code == 137) {
+            result.status = store::RunStatus::oom;
+            result.reason = "out of memory (limit " + config::format_bytes(limits.memory) + ")";
+            result.exit_code = code;
+            result.signal = SIGKILL;
+        } else if (code == 125 && stage == "run" && runtime_->compile.empty()) {
+            result.status = store::RunStatus::error;
+            result.reason = std::string(engine_->name()) + " could not start the sandbox (exit 125); its message is "
+                                                           "in the run's output";
+            result.exit_code = code;
+        } else if (code != 0) {
+            result.status = store::RunStatus::failed;
+            result.reason = stage == "compile" ? "compilation failed" : "";
+            result.exit_code = code;
+        } else if (!last) {
+            return true;
+        } else {
+            result.status = store::RunStatus::succeeded;
+            result.exit_code = 0;
+        }
+        break;
+    }
+    recorder_->finish();
+    end(result);
+    return false;
+}
+
+void Supervisor::end(store::RunEnd result)
+{
+    if (ended_)
+        return;
+    ended_ = true;
+    runs_.finish(id_, result);
+}
+
+void Supervisor::remove_sandbox()
+{
+    try {
+        if (!engine_)
+            engine_ = make_engine(context_.settings);
+        engine_->remove(container_, true);
+    } catch (const Error&) {
+        // The run's status is already recorded; `sbx gc` removes what is left behind.
+    }
+}
+
+} // namespace
+
+store::RunRecord supervise(RunContext& context, std::int64_t run_id, const OutputRecorder::LiveSink& live)
+{
+    store::RunStore runs(context.db);
+    store::RunRecord record = runs.get(run_id);
+    if (store::is_final(record.status))
+        return record;
+    fs::path root = SnapshotDir::path_for(context.settings.run_dir, run_id);
+    std::optional<SlotLease> alive;
+    try {
+        alive = try_lock_file(root / "supervisor.lock");
+    } catch (const Error& e) {
+        runs.finish(run_id, {.status = store::RunStatus::error, .reason = std::string("snapshot lost: ") + e.what()});
+        return runs.get(run_id);
+    }
+    if (!alive)
+        throw Error(ErrorKind::conflict, "run " + std::to_string(run_id) + " already has a supervisor");
+    runs.set_supervisor(run_id, static_cast<int>(getpid()));
+    Supervisor(context, run_id, live).execute();
+    remove_snapshot(root);
+    return runs.get(run_id);
+}
+
+} // namespace sbx::runner

@@ -23,11 +23,6 @@ const char* usage = "usage: sbx run -r RUNTIME FILE... [--stdin FILE] [--env K=V
                     "               [--compile-timeout DURATION] [--output-limit SIZE] [--disk SIZE]\n"
                     "               [--detach] [--format text|json] [-- ARGS...]\n";
 
-// Exit statuses, as docker run and timeout(1) have taught users to expect.
-constexpr int exit_timeout = 124;
-constexpr int exit_sbx_failed = 125;
-constexpr int exit_killed = 137;
-
 std::string read_file(const std::string& path, const char* what)
 {
     std::ifstream in;
@@ -72,40 +67,6 @@ void write_all(int fd, std::string_view bytes)
     }
 }
 
-int exit_status(const store::RunRecord& run)
-{
-    switch (run.status) {
-    case store::RunStatus::succeeded: return 0;
-    case store::RunStatus::failed:
-        return run.exit_code && *run.exit_code > 0 && *run.exit_code < 256 ? *run.exit_code : 1;
-    case store::RunStatus::timeout: return exit_timeout;
-    case store::RunStatus::oom:
-    case store::RunStatus::output_limit:
-    case store::RunStatus::cancelled: return exit_killed;
-    default: return exit_sbx_failed;
-    }
-}
-
-// Says on stderr why a run did not simply succeed or fail.
-void explain(const store::RunRecord& run)
-{
-    std::string what;
-    switch (run.status) {
-    case store::RunStatus::timeout: what = "timed out: "; break;
-    case store::RunStatus::oom: what = "was killed: "; break;
-    case store::RunStatus::output_limit: what = "was stopped: "; break;
-    case store::RunStatus::cancelled: what = "was cancelled: "; break;
-    case store::RunStatus::error: what = "failed in sbx: "; break;
-    case store::RunStatus::failed:
-        if (run.stage == "compile")
-            what = "did not compile: ";
-        break;
-    default: break;
-    }
-    if (!what.empty())
-        std::cerr << "sbx: run " << run.id << " " << what << run.reason << '\n';
-}
-
 // Ctrl-C or a TERM cancels the run rather than leaving it running unattended.
 void cancel_on_signals(const sbx::config::Settings& settings, std::int64_t id)
 {
@@ -144,22 +105,31 @@ int run(int argc, char** argv)
     std::vector<std::string> env;
     std::string memory, cpus, pids, timeout, compile_timeout, output_limit, disk;
     bool detach = false;
+    std::int64_t supervise = 0;
     cli::po::options_description options("options");
-    options.add_options()("runtime,r", cli::po::value(&runtime), "runtime id (sbx runtime list)")(
-        "stdin", cli::po::value(&stdin_path), "file fed to the program's stdin (- for this stdin)")(
-        "env,e", cli::po::value(&env)->composing(), "environment variable K=V (repeatable)")(
-        "entry", cli::po::value(&entry), "entry file (default: the runtime's file name if given, else the first)")(
-        "memory", cli::po::value(&memory), "memory limit, e.g. 512M")(
-        "cpus", cli::po::value(&cpus), "CPU limit, e.g. 0.5")("pids", cli::po::value(&pids), "process limit")(
-        "timeout", cli::po::value(&timeout), "wall-clock limit of the run stage, e.g. 30s")(
-        "compile-timeout", cli::po::value(&compile_timeout), "wall-clock limit of the compile stage")(
-        "output-limit", cli::po::value(&output_limit),
-        "most output kept, e.g. 4M")("disk", cli::po::value(&disk), "size of the work dir and /tmp, e.g. 128M")(
-        "detach,d", cli::po::bool_switch(&detach), "print the run id and return; the run goes on");
+    auto add = options.add_options();
+    add("runtime,r", cli::po::value(&runtime), "runtime id (sbx runtime list)");
+    add("stdin", cli::po::value(&stdin_path), "file fed to the program's stdin (- for this stdin)");
+    add("env,e", cli::po::value(&env)->composing(), "environment variable K=V (repeatable)");
+    add("entry", cli::po::value(&entry), "entry file (default: the runtime's file name if given, else the first)");
+    add("memory", cli::po::value(&memory), "memory limit, e.g. 512M");
+    add("cpus", cli::po::value(&cpus), "CPU limit, e.g. 0.5");
+    add("pids", cli::po::value(&pids), "process limit");
+    add("timeout", cli::po::value(&timeout), "wall-clock limit of the run stage, e.g. 30s");
+    add("compile-timeout", cli::po::value(&compile_timeout), "wall-clock limit of the compile stage");
+    add("output-limit", cli::po::value(&output_limit), "most output kept, e.g. 4M");
+    add("disk", cli::po::value(&disk), "size of the work dir and /tmp, e.g. 128M");
+    add("detach,d", cli::po::bool_switch(&detach), "print the run id and return; the run goes on");
+    add("supervise", cli::po::value(&supervise), "(internal) supervise submitted run ID to its end");
     cli::add_common_options(options, common);
     auto vm = cli::parse(argc, argv, options);
     if (common.help) {
         std::cout << usage << '\n' << options;
+        return 0;
+    }
+    if (supervise) {
+        cli::Session session(common);
+        runner::supervise(session.context(), supervise);
         return 0;
     }
     if (runtime.empty())
@@ -221,8 +191,8 @@ int run(int argc, char** argv)
     if (common.json())
         cli::print_json(runner::run_json(record));
     else
-        explain(record);
-    return exit_status(record);
+        cli::explain_run(record);
+    return cli::run_exit_status(record);
 }
 
 } // namespace
@@ -232,5 +202,5 @@ int main(int argc, char** argv)
     // sbx's own failures (usage, config, ...) are 125 here, as in docker run: every other
     // status belongs to the program.
     return cli::run_main(
-        "sbx-run", [&] { return run(argc, argv); }, exit_sbx_failed);
+        "sbx-run", [&] { return run(argc, argv); }, cli::exit_sbx_failed);
 }

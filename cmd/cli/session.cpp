@@ -1,10 +1,24 @@
 #include "cli/session.hpp"
 
 #include <charconv>
+#include <iostream>
 
 #include "error.hpp"
 
 namespace sbx::cli {
+
+std::vector<std::string> supervisor_command(const CommonOptions& common, const config::LoadedSettings& loaded)
+{
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec)
+        throw Error(ErrorKind::internal, "cannot find this program: " + ec.message());
+    std::vector<std::string> argv = {(self.parent_path() / "sbx-run").string(), "--config",
+                                     loaded.config_file.string()};
+    for (const auto& assignment : common.overrides)
+        argv.insert(argv.end(), {"--set", assignment});
+    return argv;
+}
 
 std::int64_t parse_run_id(const std::string& text)
 {
@@ -13,6 +27,39 @@ std::int64_t parse_run_id(const std::string& text)
     if (ec != std::errc{} || end != text.data() + text.size() || id <= 0)
         throw Error(ErrorKind::usage, "'" + text + "' is not a run id (a positive number)", "run");
     return id;
+}
+
+int run_exit_status(const store::RunRecord& run)
+{
+    switch (run.status) {
+    case store::RunStatus::succeeded: return 0;
+    case store::RunStatus::failed:
+        return run.exit_code && *run.exit_code > 0 && *run.exit_code < 256 ? *run.exit_code : 1;
+    case store::RunStatus::timeout: return exit_timeout;
+    case store::RunStatus::oom:
+    case store::RunStatus::output_limit:
+    case store::RunStatus::cancelled: return exit_killed;
+    default: return exit_sbx_failed;
+    }
+}
+
+void explain_run(const store::RunRecord& run)
+{
+    std::string what;
+    switch (run.status) {
+    case store::RunStatus::timeout: what = "timed out: "; break;
+    case store::RunStatus::oom: what = "was killed: "; break;
+    case store::RunStatus::output_limit: what = "was stopped: "; break;
+    case store::RunStatus::cancelled: what = "was cancelled: "; break;
+    case store::RunStatus::error: what = "failed in sbx: "; break;
+    case store::RunStatus::failed:
+        if (run.stage == "compile")
+            what = "did not compile: ";
+        break;
+    default: break;
+    }
+    if (!what.empty())
+        std::cerr << "sbx: run " << run.id << " " << what << run.reason << '\n';
 }
 
 } // namespace sbx::cli

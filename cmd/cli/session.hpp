@@ -6,14 +6,20 @@
 #include "config/runtime_catalog.hpp"
 #include "runner/run_service.hpp"
 #include "store/database.hpp"
+#include "store/run_store.hpp"
 
 namespace sbx::cli {
+
+/// sbx-run, beside this program, with the same config file and --set overrides (the
+/// environment is inherited).
+std::vector<std::string> supervisor_command(const CommonOptions& common, const config::LoadedSettings& loaded);
 
 class Session {
   public:
     explicit Session(const CommonOptions& common)
         : loaded_(load_settings(common)), catalog_(config::RuntimeCatalog::load(loaded_.settings)),
-          db_(runner::open_state(loaded_.settings)), context_{loaded_.settings, catalog_, *db_}
+          db_(runner::open_state(loaded_.settings)), context_{loaded_.settings, catalog_, *db_,
+                                                              supervisor_command(common, loaded_)}
     {
     }
 
@@ -27,6 +33,17 @@ class Session {
     std::unique_ptr<store::Database> db_;
     runner::RunContext context_;
 };
+
+// Exit statuses of a run, as docker run and timeout(1) have taught users to expect.
+inline constexpr int exit_timeout = 124;
+inline constexpr int exit_sbx_failed = 125;
+inline constexpr int exit_killed = 137;
+
+/// The exit status `sbx run` (and `sbx logs --follow`) ends with for a finished run.
+int run_exit_status(const store::RunRecord& run);
+
+/// Says on stderr why a run did not simply succeed or fail.
+void explain_run(const store::RunRecord& run);
 
 /// A run id from the command line; throws Error(usage) naming the argument.
 std::int64_t parse_run_id(const std::string& text);

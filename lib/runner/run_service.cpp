@@ -75,17 +75,6 @@ void validate(const RunRequest& request)
     }
 }
 
-// A detached supervisor has no terminal: what went wrong goes into the run's record.
-void record_failure(const config::Settings& settings, std::int64_t run_id, const std::string& what)
-{
-    try {
-        store::Database db(settings.database);
-        store::RunStore(db).finish(run_id, {.status = store::RunStatus::error, .reason = "supervisor failed: " + what});
-    } catch (const std::exception&) {
-        // Not even the database is reachable; `sbx gc` will mark the run as lost.
-    }
-}
-
 } // namespace
 
 std::string sandbox_name(const config::Settings& settings, std::int64_t run_id)
@@ -160,6 +149,16 @@ std::int64_t submit(RunContext& context, const RunRequest& request)
 
 void supervise_detached(RunContext& context, std::int64_t run_id)
 {
+    if (context.supervisor_command.empty())
+        throw Error(ErrorKind::internal, "no supervisor command to detach run " + std::to_string(run_id) + " with");
+    // Everything the child needs is made before fork(): after it only exec-safe calls.
+    std::vector<std::string> args = context.supervisor_command;
+    args.insert(args.end(), {"--supervise", std::to_string(run_id)});
+    std::vector<char*> argv;
+    for (auto& arg : args)
+        argv.push_back(arg.data());
+    argv.push_back(nullptr);
+
     pid_t child = fork();
     if (child < 0)
         throw Error(ErrorKind::unavailable, std::string("cannot start a supervisor: ") + std::strerror(errno));
@@ -168,18 +167,11 @@ void supervise_detached(RunContext& context, std::int64_t run_id)
         setsid();
         if (fork() != 0)
             _exit(0);
-        int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+        int null = ::open("/dev/null", O_RDWR);
         for (int fd = 0; fd < 3; ++fd)
             dup2(null, fd);
-        // SQLite connections must not cross fork(): the supervisor opens its own.
-        try {
-            store::Database db(context.settings.database);
-            RunContext own{context.settings, context.catalog, db};
-            supervise(own, run_id);
-        } catch (const std::exception& e) {
-            record_failure(context.settings, run_id, e.what());
-        }
-        _exit(0);
+        execv(argv[0], argv.data());
+        _exit(127); // the run stays queued; `sbx gc` marks it lost
     }
     int status = 0;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {

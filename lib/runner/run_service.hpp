@@ -36,6 +36,9 @@ struct RunContext {
     const config::Settings& settings;
     const config::RuntimeCatalog& catalog;
     store::Database& db;
+    /// The command that supervises a run in a process of its own when given
+    /// "--supervise ID" after it (sbx-run with the same config): see supervise_detached().
+    std::vector<std::string> supervisor_command = {};
 };
 
 /// Validates a request, freezes its files into a snapshot and records the run as queued.
@@ -47,8 +50,10 @@ std::int64_t submit(RunContext& context, const RunRequest& request);
 /// receives output as it comes (the foreground CLI's terminal).
 store::RunRecord supervise(RunContext& context, std::int64_t run_id, const OutputRecorder::LiveSink& live = {});
 
-/// Hands a submitted run to a new background process that supervises it and returns at
-/// once; the run goes on after the caller exits.
+/// Hands a submitted run to a new background process (context.supervisor_command
+/// followed by --supervise ID, in a session of its own) and returns at once; the run goes
+/// on after the caller exits. A new program rather than a fork of this one, because an
+/// SQLite connection must not cross fork().
 void supervise_detached(RunContext& context, std::int64_t run_id);
 
 /// Stops a queued or running run: it ends as cancelled and its sandbox is killed.

@@ -1,0 +1,53 @@
+// sbx-cancel: stop queued or running runs.
+#include <iostream>
+
+#include "cli/session.hpp"
+#include "error.hpp"
+#include "runner/run_json.hpp"
+
+namespace {
+
+namespace cli = sbx::cli;
+namespace store = sbx::store;
+
+const char* usage = "usage: sbx cancel RUN... [--format text|json]\n";
+
+int cancel(int argc, char** argv)
+{
+    cli::CommonOptions common;
+    cli::po::options_description options("options");
+    cli::add_common_options(options, common);
+    auto vm = cli::parse(argc, argv, options);
+    if (common.help) {
+        std::cout << usage << '\n' << options;
+        return 0;
+    }
+    auto args = cli::positional_args(vm);
+    if (args.empty())
+        throw sbx::Error(sbx::ErrorKind::usage, "which run? give its id");
+    std::vector<std::int64_t> ids;
+    for (const auto& arg : args)
+        ids.push_back(cli::parse_run_id(arg));
+    cli::Session session(common);
+    auto json = nlohmann::json::array();
+    for (auto id : ids) {
+        bool was_active = !store::is_final(store::RunStore(session.db()).get(id).status);
+        store::RunRecord run = sbx::runner::cancel(session.context(), id, "cancelled with sbx cancel");
+        json.push_back(sbx::runner::run_json(run));
+        if (!common.json())
+            std::cout << "run " << id << ": "
+                      << (was_active ? store::status_name(run.status)
+                                     : std::string("had already ended (") + store::status_name(run.status) + ")")
+                      << '\n';
+    }
+    if (common.json())
+        cli::print_json(json);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    return cli::run_main("sbx-cancel", [&] { return cancel(argc, argv); });
+}

@@ -1,0 +1,48 @@
+// sbx-gc: reap what crashed or finished runs left behind; meant for cron.
+#include <iostream>
+
+#include "cli/session.hpp"
+#include "error.hpp"
+#include "runner/garbage_collector.hpp"
+
+namespace {
+
+namespace cli = sbx::cli;
+
+const char* usage = "usage: sbx gc [--dry-run] [--format text|json]\n";
+
+int gc(int argc, char** argv)
+{
+    cli::CommonOptions common;
+    bool dry_run = false;
+    cli::po::options_description options("options");
+    options.add_options()("dry-run,n", cli::po::bool_switch(&dry_run), "say what would be done, do nothing");
+    cli::add_common_options(options, common);
+    auto vm = cli::parse(argc, argv, options);
+    if (common.help) {
+        std::cout << usage << '\n' << options;
+        return 0;
+    }
+    if (!cli::positional_args(vm).empty())
+        throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + cli::positional_args(vm).front() + "'");
+    cli::Session session(common);
+    auto report = sbx::runner::collect_garbage(session.context(), dry_run);
+    if (common.json()) {
+        auto actions = nlohmann::json::array();
+        for (const auto& a : report.actions)
+            actions.push_back({{"action", a.action}, {"target", a.target}, {"detail", a.detail}});
+        cli::print_json({{"dry_run", report.dry_run}, {"actions", actions}});
+        return 0;
+    }
+    for (const auto& a : report.actions)
+        std::cout << (dry_run ? "would " : "") << a.action << ' ' << a.target << " (" << a.detail << ")\n";
+    std::cout << "gc: " << report.actions.size() << (dry_run ? " actions to take" : " actions taken") << '\n';
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    return cli::run_main("sbx-gc", [&] { return gc(argc, argv); });
+}

@@ -1,0 +1,63 @@
+// sbx-ps: list runs: the active ones, or recent ones with --all.
+#include <iostream>
+
+#include "cli/session.hpp"
+#include "error.hpp"
+#include "runner/run_json.hpp"
+
+namespace {
+
+namespace cli = sbx::cli;
+namespace store = sbx::store;
+
+const char* usage = "usage: sbx ps [--all] [--limit N] [--format text|json]\n";
+
+std::string describe(store::RunStore& runs, const store::RunRecord& run)
+{
+    if (run.status == store::RunStatus::queued)
+        return "position " + std::to_string(runs.queue_position(run.id) + 1) + " in the queue";
+    if (run.status == store::RunStatus::failed && run.exit_code)
+        return "exit " + std::to_string(*run.exit_code) + (run.stage == "compile" ? " (compile)" : "");
+    return run.reason;
+}
+
+int ps(int argc, char** argv)
+{
+    cli::CommonOptions common;
+    bool all = false;
+    std::size_t limit = 100;
+    cli::po::options_description options("options");
+    options.add_options()("all,a", cli::po::bool_switch(&all), "recent runs too, not only active ones")(
+        "limit", cli::po::value(&limit), "at most this many runs (default 100)");
+    cli::add_common_options(options, common);
+    auto vm = cli::parse(argc, argv, options);
+    if (common.help) {
+        std::cout << usage << '\n' << options;
+        return 0;
+    }
+    if (!cli::positional_args(vm).empty())
+        throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + cli::positional_args(vm).front() + "'");
+    cli::Session session(common);
+    store::RunStore runs(session.db());
+    auto list = runs.list({.active_only = !all, .limit = limit});
+    if (common.json()) {
+        auto json = nlohmann::json::array();
+        for (const auto& run : list)
+            json.push_back(sbx::runner::run_json(run));
+        cli::print_json(json);
+        return 0;
+    }
+    std::vector<std::vector<std::string>> rows{{"ID", "STATUS", "RUNTIME", "CREATED", "WALL", "INFO"}};
+    for (const auto& run : list)
+        rows.push_back({std::to_string(run.id), store::status_name(run.status), run.runtime, run.created_at,
+                        run.wall_ms ? std::to_string(*run.wall_ms) + "ms" : "", describe(runs, run)});
+    cli::print_table(rows);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    return cli::run_main("sbx-ps", [&] { return ps(argc, argv); });
+}

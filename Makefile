@@ -1,7 +1,8 @@
 # sbx: one non-recursive Makefile for build, tests, lint, install, images, bench.
 #   make            binaries into bin/ (the dispatcher finds its verbs beside it)
 #   make deps       apt-get every Debian package needed to build, test and run
-#   make check      install what is missing, build, run every test suite
+#   make check      install what is missing, build, build the runtime images for
+#                   podman and docker, run every test suite
 #   make lint       clang-format check + clang-tidy on compile_commands.json
 #   make asan       unit tests under AddressSanitizer + UBSan
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -68,6 +69,7 @@ cli: all
 
 check: deps
 	$(MAKE) -j2 all $(B)/unit-tests
+	contrib/images/build-images --engine both
 	tests/run-all
 
 # ---- sanitizers --------------------------------------------------------------

@@ -6,6 +6,8 @@
 #include "config/config_json.hpp"
 #include "config/units.hpp"
 #include "error.hpp"
+#include "runner/image_check.hpp"
+#include "runner/run_service.hpp"
 
 namespace {
 
@@ -14,7 +16,7 @@ namespace cli = sbx::cli;
 
 const char* usage = "usage: sbx runtime list\n"
                     "       sbx runtime show ID\n"
-                    "       sbx runtime check\n"
+                    "       sbx runtime check [--images]\n"
                     "       sbx runtime faq [ID]\n"
                     "  every form also takes [--config FILE] [--set KEY=VALUE]... [--format text|json]\n";
 
@@ -87,9 +89,15 @@ int faq(const std::vector<config::FaqEntry>& entries, const cli::CommonOptions& 
 }
 
 // Validates everything and reports every problem, in text or JSON, with exit 78.
-int check(const cli::CommonOptions& common)
+int check(const cli::CommonOptions& common, bool images)
 {
     auto check = config::check_configuration(cli::settings_request(common));
+    bool config_ok = check.ok();
+    if (images && config_ok) {
+        auto engine = sbx::runner::make_engine(check.loaded.settings);
+        auto missing = sbx::runner::missing_images(check.catalog, *engine);
+        check.problems.insert(check.problems.end(), missing.begin(), missing.end());
+    }
     if (common.json()) {
         auto errors = nlohmann::json::array();
         for (const auto& d : check.problems)
@@ -102,13 +110,16 @@ int check(const cli::CommonOptions& common)
     } else if (check.ok()) {
         std::cout << "ok: " << plural(check.catalog.runtimes().size(), "runtime") << " in "
                   << check.loaded.settings.catalog_dir.string() << ", "
-                  << plural(check.faq.size(), "global FAQ entry", "global FAQ entries") << '\n';
+                  << plural(check.faq.size(), "global FAQ entry", "global FAQ entries")
+                  << (images ? ", every image present in " + check.loaded.settings.engine : "") << '\n';
     } else {
         for (const auto& d : check.problems)
             std::cerr << d.to_string() << '\n';
         std::cerr << plural(check.problems.size(), "problem") << " found\n";
     }
-    return check.ok() ? 0 : sbx::exit_code(sbx::ErrorKind::config);
+    if (check.ok())
+        return 0;
+    return sbx::exit_code(config_ok ? sbx::ErrorKind::unavailable : sbx::ErrorKind::config);
 }
 
 } // namespace
@@ -118,6 +129,8 @@ int main(int argc, char** argv)
     return cli::run_main("sbx-runtime", [&] {
         cli::CommonOptions common;
         cli::po::options_description options("options");
+        bool images = false;
+        options.add_options()("images", cli::po::bool_switch(&images), "check: also ask the engine for each image");
         cli::add_common_options(options, common);
         auto vm = cli::parse(argc, argv, options);
         if (common.help) {
@@ -132,7 +145,9 @@ int main(int argc, char** argv)
         if (args.size() > max_args)
             throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + args[max_args] + "'");
         if (sub == "check")
-            return check(common);
+            return check(common, images);
+        if (images)
+            throw sbx::Error(sbx::ErrorKind::usage, "--images goes with check");
 
         auto loaded = cli::load_settings(common);
         auto catalog = config::RuntimeCatalog::load(loaded.settings);

@@ -24,8 +24,14 @@ struct Verb {
 
 // Summaries for `sbx help`; verbs found on disk without an entry are still listed.
 const Verb known_verbs[] = {
+    {"cancel", "stop queued or running runs"},
     {"config", "show effective settings and where each came from"},
+    {"gc", "reap what ended or crashed runs left behind (for cron)"},
+    {"logs", "read a run's output, a page at a time or followed live"},
+    {"ps", "list active (or recent) runs"},
+    {"run", "run files on a runtime in a gVisor sandbox"},
     {"runtime", "list, show and check the runtime catalog; print FAQs"},
+    {"show", "print one run's record"},
 };
 
 fs::path exec_dir()

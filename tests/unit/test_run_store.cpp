@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "error.hpp"
+#include "runner/run_logs.hpp"
 #include "store/run_store.hpp"
 #include "temp_dir.hpp"
 
@@ -136,4 +137,39 @@ TEST_CASE("retention keeps the newest runs per project and drops old ones", "[ru
     auto future = std::chrono::system_clock::now() + std::chrono::hours(1);
     CHECK(f.runs.expire(100, future, false).size() == 4);
     CHECK(f.runs.find(active));
+}
+
+TEST_CASE("log pages follow the cursor and say when the run has ended", "[run-store]")
+{
+    Fixture f;
+    auto id = f.new_run();
+    std::vector<OutputLine> lines;
+    for (int i = 1; i <= 5; ++i)
+        lines.push_back({i, i % 2 ? Stream::out : Stream::err, "line " + std::to_string(i), true});
+    f.runs.append_output(id, lines, 35);
+
+    auto page = sbx::runner::read_page(f.runs, id, 1, 2);
+    CHECK(page.lines.size() == 2);
+    CHECK(page.next == 3);
+    CHECK(page.more);
+    CHECK_FALSE(page.ended);
+    page = sbx::runner::read_page(f.runs, id, page.next, 10);
+    CHECK(page.lines.size() == 3);
+    CHECK(page.next == 6);
+    CHECK_FALSE(page.more);
+    CHECK_FALSE(page.ended);  // still running: more may come
+    CHECK(sbx::runner::read_page(f.runs, id, 1, 10, Stream::err).lines.size() == 2);
+
+    f.runs.finish(id, {.status = RunStatus::succeeded});
+    CHECK(sbx::runner::read_page(f.runs, id, 6, 10).ended);
+    CHECK_FALSE(sbx::runner::read_page(f.runs, id, 1, 2).ended);  // ended, but lines remain
+
+    std::vector<std::int64_t> seen;
+    auto record = sbx::runner::follow(f.runs, id, 2, std::nullopt, [&](const OutputLine& line) {
+        seen.push_back(line.seq);
+        return true;
+    });
+    CHECK(seen == std::vector<std::int64_t>{2, 3, 4, 5});
+    CHECK(record.status == RunStatus::succeeded);
+    CHECK_THROWS_AS(sbx::runner::read_page(f.runs, 999, 1, 10), sbx::Error);
 }

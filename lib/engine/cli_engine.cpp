@@ -160,6 +160,8 @@ std::vector<std::string> CliEngine::create_argv(const SandboxSpec& spec) const
     // Always NAME=VALUE: a bare NAME would copy the variable from the engine's environment.
     for (const auto& [key, value] : spec.env)
         argv.push_back("--env=" + key + "=" + value);
+    if (!spec.cgroup_parent.empty())
+        argv.push_back("--cgroup-parent=" + spec.cgroup_parent);
     if (spec.stdin_attached)
         argv.push_back("--interactive");
     argv.push_back(spec.image);

@@ -71,6 +71,9 @@ struct SandboxSpec {
     std::vector<TmpfsMount> tmpfs;
     SandboxLimits limits;
     bool stdin_attached = false; ///< keep stdin open so start_attached() can feed it
+    /// A cgroup of sbx's (e.g. "/sbx-default/run-12") to create the sandbox's under, so its
+    /// CPU time and peak memory can be read after it is gone; empty: the engine's default.
+    std::string cgroup_parent;
 };
 
 enum class ContainerState { created, running, paused, exited, removing, dead, unknown };

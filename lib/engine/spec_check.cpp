@@ -72,6 +72,8 @@ void check_spec(const SandboxSpec& spec, bool runsc)
         has_tmp = has_tmp || mount.target == "/tmp";
         workdir_mounted = workdir_mounted || mount.target == spec.workdir;
     }
+    if (!spec.cgroup_parent.empty())
+        check_path("cgroup_parent", spec.cgroup_parent);
     for (const auto& bind : spec.binds) {
         check_path("binds", bind.source.string());
         check_path("binds", bind.target);

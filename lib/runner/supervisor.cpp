@@ -13,6 +13,7 @@
 #include "config/units.hpp"
 #include "error.hpp"
 #include "runner/host_slots.hpp"
+#include "runner/run_cgroup.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/run_service.hpp"
 #include "runner/snapshot_dir.hpp"
@@ -73,6 +74,7 @@ class Supervisor {
     std::unique_ptr<engine::Engine> engine_;
     std::optional<OutputRecorder> recorder_; // made once the plan says the output cap
     OutputRecorder::LiveSink live_;
+    std::optional<RunCgroup> cgroup_; // for CPU time and peak memory, when cgroups allow
     bool sandbox_may_exist_ = false;
     bool ended_ = false;
 };
@@ -93,6 +95,8 @@ void Supervisor::execute()
         if (!slot)
             return;
         engine_ = make_engine(context_.settings);
+        if (auto cgroup = RunCgroup::create(context_.settings.instance, id_))
+            cgroup_.emplace(std::move(*cgroup));
         if (runtime_->compile.empty())
             one_stage();
         else
@@ -141,6 +145,8 @@ engine::SandboxSpec Supervisor::sandbox(std::vector<std::string> argv) const
     spec.limits.nproc = limits.pids;
     spec.limits.pids = std::max<std::uint32_t>(engine::min_runsc_pids, limits.pids * 16);
     spec.stdin_attached = plan_.has_stdin;
+    if (cgroup_)
+        spec.cgroup_parent = cgroup_->parent();
     return spec;
 }
 
@@ -275,6 +281,11 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
     const config::Limits& limits = plan_.limits;
     store::RunEnd result;
     result.wall_ms = outcome.wall.count();
+    if (cgroup_) {
+        ResourceUsage usage = cgroup_->usage();
+        result.cpu_ms = usage.cpu_ms;
+        result.peak_memory_bytes = usage.peak_memory_bytes;
+    }
     const int code = outcome.status.shell_code();
     switch (outcome.why) {
     case Why::cancelled:

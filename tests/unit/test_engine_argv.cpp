@@ -30,6 +30,7 @@ SandboxSpec representative_spec()
     spec.tmpfs = {{"/work", 64 * MiB, true}, {"/tmp", 16 * MiB, false}};
     spec.limits = {256 * MiB, 1.5, 512, 1024, 128};
     spec.stdin_attached = true;
+    spec.cgroup_parent = "/sbx-test/run-42";
     return spec;
 }
 
@@ -54,6 +55,7 @@ const Argv shared_create_tail = {
     "--mount=type=bind,source=/var/lib/sbx/runs/42/out,target=/out",
     "--env=GREETING=hello world; $(rm -rf /)",
     "--env=LANG=C.UTF-8",
+    "--cgroup-parent=/sbx-test/run-42",
     "--interactive",
     "localhost/sbx/python:3.11",
     "python3",

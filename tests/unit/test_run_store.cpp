@@ -157,12 +157,12 @@ TEST_CASE("log pages follow the cursor and say when the run has ended", "[run-st
     CHECK(page.lines.size() == 3);
     CHECK(page.next == 6);
     CHECK_FALSE(page.more);
-    CHECK_FALSE(page.ended);  // still running: more may come
+    CHECK_FALSE(page.ended); // still running: more may come
     CHECK(sbx::runner::read_page(f.runs, id, 1, 10, Stream::err).lines.size() == 2);
 
     f.runs.finish(id, {.status = RunStatus::succeeded});
     CHECK(sbx::runner::read_page(f.runs, id, 6, 10).ended);
-    CHECK_FALSE(sbx::runner::read_page(f.runs, id, 1, 2).ended);  // ended, but lines remain
+    CHECK_FALSE(sbx::runner::read_page(f.runs, id, 1, 2).ended); // ended, but lines remain
 
     std::vector<std::int64_t> seen;
     auto record = sbx::runner::follow(f.runs, id, 2, std::nullopt, [&](const OutputLine& line) {

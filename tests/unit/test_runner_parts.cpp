@@ -6,6 +6,7 @@
 #include "runner/host_slots.hpp"
 #include "runner/limits.hpp"
 #include "runner/output_recorder.hpp"
+#include "runner/run_cgroup.hpp"
 #include "runner/snapshot_dir.hpp"
 #include "temp_dir.hpp"
 
@@ -216,4 +217,29 @@ TEST_CASE("a snapshot never writes through a planted symlink", "[snapshot]")
     std::ifstream in(target);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(content == "original");
+}
+
+TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")
+{
+    sbx::test::TempDir dir;
+    CHECK_FALSE(RunCgroup::create("test", 7, dir.path())); // no v1 hierarchies here
+    dir.write("memory/tasks", "");
+    dir.write("cpuacct/tasks", "");
+    {
+        auto cgroup = RunCgroup::create("test", 7, dir.path());
+        REQUIRE(cgroup);
+        CHECK(cgroup->parent() == "/sbx-test/run-7");
+        CHECK_FALSE(cgroup->usage().cpu_ms); // nothing written yet
+        dir.write("cpuacct/sbx-test/run-7/cpuacct.usage", "1234567890\n");
+        dir.write("memory/sbx-test/run-7/memory.max_usage_in_bytes", "21417984\n");
+        std::filesystem::create_directories(dir.path() / "memory/sbx-test/run-7/conmon");
+        auto usage = cgroup->usage();
+        CHECK(usage.cpu_ms == 1234);
+        CHECK(usage.peak_memory_bytes == 21417984);
+        // Real cgroup files vanish with rmdir; here they must go first.
+        std::filesystem::remove(dir.path() / "cpuacct/sbx-test/run-7/cpuacct.usage");
+        std::filesystem::remove(dir.path() / "memory/sbx-test/run-7/memory.max_usage_in_bytes");
+    }
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "memory/sbx-test/run-7"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "cpuacct/sbx-test/run-7"));
 }

@@ -1,0 +1,43 @@
+#pragma once
+// CPU time and peak memory of a run. The sandbox is started under a cgroup sbx owns
+// (--cgroup-parent); the engine's own cgroup for it vanishes when it exits, but the
+// parent keeps the totals, so they can be read after the run. cgroup v1 (memory and
+// cpuacct hierarchies) only: elsewhere the figures stay unknown.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sbx::runner {
+
+struct ResourceUsage {
+    std::optional<std::int64_t> cpu_ms;
+    std::optional<std::int64_t> peak_memory_bytes;
+};
+
+class RunCgroup {
+  public:
+    /// Creates the run's cgroups under `root` (the cgroup v1 mount, normally /sys/fs/cgroup);
+    /// nullopt when they cannot be made (no v1 hierarchies, or not allowed).
+    static std::optional<RunCgroup> create(const std::string& instance, std::int64_t run_id,
+                                           const std::filesystem::path& root = "/sys/fs/cgroup");
+    RunCgroup(RunCgroup&& other) noexcept;
+    RunCgroup& operator=(RunCgroup&&) = delete;
+    RunCgroup(const RunCgroup&) = delete;
+    RunCgroup& operator=(const RunCgroup&) = delete;
+    /// Removes the cgroups (and the empty ones the engine left inside).
+    ~RunCgroup();
+
+    /// The path to give the engine as --cgroup-parent, e.g. "/sbx-default/run-12".
+    const std::string& parent() const noexcept { return parent_; }
+    ResourceUsage usage() const;
+
+  private:
+    RunCgroup(std::filesystem::path root, std::string parent) : root_(std::move(root)), parent_(std::move(parent)) {}
+
+    std::filesystem::path root_;
+    std::string parent_;
+};
+
+} // namespace sbx::runner

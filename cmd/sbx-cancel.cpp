@@ -26,9 +26,12 @@ int cancel(int argc, char** argv)
     if (args.empty())
         throw sbx::Error(sbx::ErrorKind::usage, "which run? give its id");
     std::vector<std::int64_t> ids;
+    ids.reserve(args.size());
     for (const auto& arg : args)
         ids.push_back(cli::parse_run_id(arg));
     cli::Session session(common);
+    for (auto id : ids)
+        store::RunStore(session.db()).get(id); // all or nothing: unknown ids stop before any cancel
     auto json = nlohmann::json::array();
     for (auto id : ids) {
         bool was_active = !store::is_final(store::RunStore(session.db()).get(id).status);

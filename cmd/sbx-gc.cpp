@@ -31,13 +31,19 @@ int gc(int argc, char** argv)
         auto actions = nlohmann::json::array();
         for (const auto& a : report.actions)
             actions.push_back({{"action", a.action}, {"target", a.target}, {"detail", a.detail}});
-        cli::print_json({{"dry_run", report.dry_run}, {"actions", actions}});
-        return 0;
+        cli::print_json({{"dry_run", report.dry_run},
+                         {"actions", actions},
+                         {"engine_error", report.engine_error.empty() ? nlohmann::json(nullptr)
+                                                                      : nlohmann::json(report.engine_error)}});
+    } else {
+        for (const auto& a : report.actions)
+            std::cout << (dry_run ? "would " : "") << a.action << ' ' << a.target << " (" << a.detail << ")\n";
+        std::cout << "gc: " << report.actions.size() << (dry_run ? " actions to take" : " actions taken") << '\n';
     }
-    for (const auto& a : report.actions)
-        std::cout << (dry_run ? "would " : "") << a.action << ' ' << a.target << " (" << a.detail << ")\n";
-    std::cout << "gc: " << report.actions.size() << (dry_run ? " actions to take" : " actions taken") << '\n';
-    return 0;
+    if (report.engine_error.empty())
+        return 0;
+    std::cerr << "sbx-gc: containers not checked: " << report.engine_error << '\n';
+    return sbx::exit_code(sbx::ErrorKind::unavailable);
 }
 
 } // namespace

@@ -36,7 +36,7 @@ int logs(int argc, char** argv)
 {
     cli::CommonOptions common;
     std::int64_t from = 1;
-    std::size_t size = 1000;
+    std::int64_t size = 1000;
     bool follow = false;
     std::string stream_name;
     cli::po::options_description options("options");
@@ -62,6 +62,7 @@ int logs(int argc, char** argv)
         throw sbx::Error(sbx::ErrorKind::usage, "--stream must be stdout or stderr", "stream");
     if (from < 1 || size < 1)
         throw sbx::Error(sbx::ErrorKind::usage, "--from and --size must be at least 1");
+    auto page_size = static_cast<std::size_t>(size);
 
     cli::Session session(common);
     store::RunStore runs(session.db());
@@ -78,7 +79,7 @@ int logs(int argc, char** argv)
             cli::explain_run(run);
         return cli::run_exit_status(run);
     }
-    auto page = sbx::runner::read_page(runs, id, from, size, stream);
+    auto page = sbx::runner::read_page(runs, id, from, page_size, stream);
     if (common.json()) {
         auto lines = nlohmann::json::array();
         for (const auto& line : page.lines)
@@ -91,6 +92,8 @@ int logs(int argc, char** argv)
     }
     for (const auto& line : page.lines)
         write_line(line);
+    if (page.more)
+        std::cerr << "sbx: more lines follow: sbx logs " << id << " --from " << page.next << '\n';
     return 0;
 }
 

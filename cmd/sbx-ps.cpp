@@ -25,7 +25,7 @@ int ps(int argc, char** argv)
 {
     cli::CommonOptions common;
     bool all = false;
-    std::size_t limit = 100;
+    std::int64_t limit = 100;
     cli::po::options_description options("options");
     options.add_options()("all,a", cli::po::bool_switch(&all), "recent runs too, not only active ones")(
         "limit", cli::po::value(&limit), "at most this many runs (default 100)");
@@ -37,9 +37,11 @@ int ps(int argc, char** argv)
     }
     if (!cli::positional_args(vm).empty())
         throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + cli::positional_args(vm).front() + "'");
+    if (limit < 1)
+        throw sbx::Error(sbx::ErrorKind::usage, "--limit must be at least 1", "limit");
     cli::Session session(common);
     store::RunStore runs(session.db());
-    auto list = runs.list({.active_only = !all, .limit = limit});
+    auto list = runs.list({.active_only = !all, .limit = static_cast<std::size_t>(limit)});
     if (common.json()) {
         auto json = nlohmann::json::array();
         for (const auto& run : list)

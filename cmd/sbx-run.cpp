@@ -1,5 +1,6 @@
 // sbx-run: run loose files on a runtime, in the foreground (output live, exit status like
 // docker run / timeout(1)) or detached (prints the run id and returns).
+#include <charconv>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -53,6 +54,17 @@ std::chrono::milliseconds duration_option(const std::string& text, const char* o
         return *value;
     throw sbx::Error(sbx::ErrorKind::usage,
                      std::string("--") + option + ": '" + text + "' is not a duration such as 10s", option);
+}
+
+template <typename T>
+T number_option(const std::string& text, const char* option)
+{
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || text.front() == '-')
+        throw sbx::Error(sbx::ErrorKind::usage, std::string("--") + option + ": '" + text + "' is not a number",
+                         option);
+    return value;
 }
 
 void write_all(int fd, std::string_view bytes)
@@ -161,14 +173,10 @@ int run(int argc, char** argv)
         limits.wall_time = duration_option(timeout, "timeout");
     if (!compile_timeout.empty())
         limits.compile_time = duration_option(compile_timeout, "compile-timeout");
-    try {
-        if (!cpus.empty())
-            limits.cpus = std::stod(cpus);
-        if (!pids.empty())
-            limits.pids = static_cast<std::uint32_t>(std::stoul(pids));
-    } catch (const std::exception&) {
-        throw sbx::Error(sbx::ErrorKind::usage, "--cpus and --pids take numbers", "limits");
-    }
+    if (!cpus.empty())
+        limits.cpus = number_option<double>(cpus, "cpus");
+    if (!pids.empty())
+        limits.pids = number_option<std::uint32_t>(pids, "pids");
 
     cli::Session session(common);
     std::int64_t id = runner::submit(session.context(), request);
@@ -182,6 +190,9 @@ int run(int argc, char** argv)
     }
 
     cancel_on_signals(session.settings(), id);
+    // A reader that goes away (sbx run ... | head) must not kill the supervisor: the run
+    // goes on and its output is still stored.
+    std::signal(SIGPIPE, SIG_IGN);
     runner::OutputRecorder::LiveSink live;
     if (!common.json())
         live = [](store::Stream stream, std::string_view bytes) {

@@ -13,8 +13,9 @@ std::vector<std::string> supervisor_command(const CommonOptions& common, const c
     auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec)
         throw Error(ErrorKind::internal, "cannot find this program: " + ec.message());
-    std::vector<std::string> argv = {(self.parent_path() / "sbx-run").string(), "--config",
-                                     loaded.config_file.string()};
+    std::vector<std::string> argv = {(self.parent_path() / "sbx-run").string()};
+    if (loaded.config_file_found)
+        argv.insert(argv.end(), {"--config", loaded.config_file.string()});
     for (const auto& assignment : common.overrides)
         argv.insert(argv.end(), {"--set", assignment});
     return argv;

@@ -8,6 +8,7 @@
 
 #include "error.hpp"
 #include "runner/host_slots.hpp"
+#include "runner/run_cgroup.hpp"
 #include "runner/snapshot_dir.hpp"
 
 namespace sbx::runner {
@@ -44,6 +45,31 @@ bool supervisor_lost(const fs::path& root, const store::RunRecord& run)
     if (!fs::exists(root / "supervisor.lock", ec))
         return !young;
     return try_lock_file(root / "supervisor.lock").has_value() && (run.supervisor_pid || !young);
+}
+
+// Containers of this instance whose run has ended, is unknown, or was just marked lost.
+void remove_containers(RunContext& context, store::RunStore& runs, GcReport& report)
+{
+    bool dry_run = report.dry_run;
+    auto engine = make_engine(context.settings);
+    for (const auto& sandbox : engine->list()) {
+        auto label = sandbox.labels.find(engine::run_label);
+        std::int64_t id = 0;
+        if (label != sandbox.labels.end())
+            std::from_chars(label->second.data(), label->second.data() + label->second.size(), id);
+        auto run = runs.find(id);
+        bool lost = std::any_of(report.actions.begin(), report.actions.end(), [&](const GcAction& a) {
+            return a.action == "mark-lost" && a.target == "run " + std::to_string(id);
+        });
+        if (run && !store::is_final(run->status) && !lost)
+            continue;
+        report.actions.push_back({"remove-container", sandbox.name,
+                                  !run   ? "no such run"
+                                  : lost ? "supervisor lost"
+                                         : "run ended"});
+        if (!dry_run)
+            engine->remove(sandbox.id, true);
+    }
 }
 
 } // namespace
@@ -85,24 +111,17 @@ GcReport collect_garbage(RunContext& context, bool dry_run)
     for (auto id : runs.expire(settings.retention.runs_per_project, now - max_age, dry_run))
         report.actions.push_back({"expire-run", "run " + std::to_string(id), "past retention"});
 
-    auto engine = make_engine(settings);
-    for (const auto& sandbox : engine->list()) {
-        auto label = sandbox.labels.find(engine::run_label);
-        std::int64_t id = 0;
-        if (label != sandbox.labels.end())
-            std::from_chars(label->second.data(), label->second.data() + label->second.size(), id);
+    auto ended = [&](std::int64_t id) {
         auto run = runs.find(id);
-        bool lost = std::any_of(report.actions.begin(), report.actions.end(), [&](const GcAction& a) {
-            return a.action == "mark-lost" && a.target == "run " + std::to_string(id);
-        });
-        if (run && !store::is_final(run->status) && !lost)
-            continue;
-        report.actions.push_back({"remove-container", sandbox.name,
-                                  !run   ? "no such run"
-                                  : lost ? "supervisor lost"
-                                         : "run ended"});
-        if (!dry_run)
-            engine->remove(sandbox.id, true);
+        return !run || store::is_final(run->status);
+    };
+    for (const auto& path : RunCgroup::remove_stale(settings.instance, ended, dry_run))
+        report.actions.push_back({"remove-cgroup", path, "run ended"});
+
+    try {
+        remove_containers(context, runs, report);
+    } catch (const Error& e) {
+        report.engine_error = e.what();
     }
     return report;
 }

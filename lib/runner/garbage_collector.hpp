@@ -17,13 +17,14 @@ struct GcAction {
 struct GcReport {
     bool dry_run = false;
     std::vector<GcAction> actions;
+    std::string engine_error; ///< why containers could not be looked at, if they could not
 };
 
 /// How long a run may exist without a supervisor having locked it (submit to supervise).
 inline constexpr std::chrono::seconds supervisor_grace{30};
 
 /// Does it all, or with `dry_run` only says what it would do. Database work is done even
-/// when the engine is unavailable; that error is thrown afterwards.
+/// when the engine is unavailable; that error is then in the report.
 GcReport collect_garbage(RunContext& context, bool dry_run);
 
 } // namespace sbx::runner

@@ -18,10 +18,10 @@ class OutputRecorder {
     using LiveSink = std::function<void(store::Stream stream, std::string_view bytes)>;
 
     /// Longest row stored; a longer line is stored as several rows with eol=false.
-    static constexpr std::size_t max_row_bytes = 64 * 1024;
+    static constexpr std::size_t max_row_bytes = std::size_t{64} * 1024;
     /// Lines are held at most this long, or this many bytes, before going to the batch sink.
     static constexpr std::chrono::milliseconds flush_interval{100};
-    static constexpr std::size_t flush_bytes = 256 * 1024;
+    static constexpr std::size_t flush_bytes = std::size_t{256} * 1024;
 
     OutputRecorder(std::uint64_t cap, BatchSink batch, LiveSink live = {});
 

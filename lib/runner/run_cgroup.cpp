@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <fstream>
+#include <thread>
 
 namespace sbx::runner {
 namespace {
@@ -26,13 +28,13 @@ std::optional<std::int64_t> read_number(const fs::path& file)
 }
 
 // Deepest first: rmdir only works on a cgroup without children or tasks.
-void remove_tree(const fs::path& dir)
+bool remove_tree(const fs::path& dir)
 {
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
         if (it->is_directory(ec))
             remove_tree(it->path());
-    ::rmdir(dir.c_str());
+    return ::rmdir(dir.c_str()) == 0 || errno == ENOENT;
 }
 
 } // namespace
@@ -62,8 +64,37 @@ RunCgroup::~RunCgroup()
 {
     if (parent_.empty())
         return;
-    for (const char* controller : controllers)
-        remove_tree(root_ / controller / parent_.substr(1));
+    // The engine's monitor (podman's conmon) may still be leaving its cgroup; what is
+    // left after a short wait is gc's to remove.
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        bool gone = true;
+        for (const char* controller : controllers)
+            gone = remove_tree(root_ / controller / parent_.substr(1)) && gone;
+        if (gone)
+            return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
+std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
+                                                 const std::function<bool(std::int64_t)>& ended, bool dry_run,
+                                                 const fs::path& root)
+{
+    std::vector<std::string> removed;
+    for (const char* controller : controllers) {
+        std::error_code ec;
+        fs::path base = root / controller / ("sbx-" + instance);
+        for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
+            std::string name = it->path().filename().string();
+            std::int64_t id = 0;
+            if (!name.starts_with("run-") ||
+                std::from_chars(name.data() + 4, name.data() + name.size(), id).ec != std::errc{} || !ended(id))
+                continue;
+            if (dry_run || remove_tree(it->path()))
+                removed.push_back(it->path().string());
+        }
+    }
+    return removed;
 }
 
 ResourceUsage RunCgroup::usage() const

@@ -5,6 +5,7 @@
 // cpuacct hierarchies) only: elsewhere the figures stay unknown.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,11 @@ class RunCgroup {
     /// The path to give the engine as --cgroup-parent, e.g. "/sbx-default/run-12".
     const std::string& parent() const noexcept { return parent_; }
     ResourceUsage usage() const;
+
+    /// Removes the run cgroups of `instance` whose run `ended` says is over (gc's part).
+    static std::vector<std::string> remove_stale(const std::string& instance,
+                                                 const std::function<bool(std::int64_t run_id)>& ended, bool dry_run,
+                                                 const std::filesystem::path& root = "/sys/fs/cgroup");
 
   private:
     RunCgroup(std::filesystem::path root, std::string parent) : root_(std::move(root)), parent_(std::move(parent)) {}

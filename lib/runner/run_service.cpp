@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 constexpr std::size_t max_files = 1000;
 constexpr std::size_t max_args = 1000;
 constexpr std::size_t max_env = 200;
-constexpr std::size_t max_text = 64 * 1024; // one arg or env value
+constexpr std::size_t max_text = std::size_t{64} * 1024; // one arg or env value
 constexpr std::chrono::milliseconds cancel_wait{15'000};
 
 void check_text(const std::string& text, const char* field, const std::string& what)
@@ -155,6 +155,7 @@ void supervise_detached(RunContext& context, std::int64_t run_id)
     std::vector<std::string> args = context.supervisor_command;
     args.insert(args.end(), {"--supervise", std::to_string(run_id)});
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& arg : args)
         argv.push_back(arg.data());
     argv.push_back(nullptr);

@@ -61,7 +61,7 @@ class Supervisor {
     bool cancel_requested();
     /// Ends the run from a stage's outcome; true when the stage succeeded and the run goes on.
     bool conclude(const StageOutcome& outcome, const std::string& stage, bool last);
-    void end(store::RunEnd end);
+    void end(const store::RunEnd& end);
     void remove_sandbox();
 
     RunContext& context_;
@@ -77,6 +77,7 @@ class Supervisor {
     std::optional<RunCgroup> cgroup_; // for CPU time and peak memory, when cgroups allow
     bool sandbox_may_exist_ = false;
     bool ended_ = false;
+    std::chrono::milliseconds earlier_stages_{0}; // wall time of the stages before this one
 };
 
 void Supervisor::execute()
@@ -280,14 +281,23 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
 {
     const config::Limits& limits = plan_.limits;
     store::RunEnd result;
-    result.wall_ms = outcome.wall.count();
+    earlier_stages_ += outcome.wall;
+    result.wall_ms = earlier_stages_.count();
     if (cgroup_) {
         ResourceUsage usage = cgroup_->usage();
         result.cpu_ms = usage.cpu_ms;
         result.peak_memory_bytes = usage.peak_memory_bytes;
     }
     const int code = outcome.status.shell_code();
-    switch (outcome.why) {
+    // `sbx cancel` kills the sandbox itself: its end may arrive before the flag is seen.
+    Why why = outcome.why == Why::exited && code == 137 && cancel_requested() ? Why::cancelled : outcome.why;
+    // Exit 137 is SIGKILL, from the memory limit or from the program itself; only a peak
+    // near the limit says which (when it is known). A sandbox the engine never started
+    // has used next to no memory, which tells the engine's 125 from a program's.
+    const auto peak = result.peak_memory_bytes;
+    bool near_memory_limit = !peak || static_cast<double>(*peak) >= 0.9 * static_cast<double>(limits.memory);
+    bool never_started = !peak || *peak < std::int64_t{8} * 1024 * 1024;
+    switch (why) {
     case Why::cancelled:
         result.status = store::RunStatus::cancelled;
         result.reason = runs_.get(id_).reason;
@@ -309,12 +319,12 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
         if (outcome.status.signal != 0) {
             result.status = store::RunStatus::error;
             result.reason = std::string(engine_->name()) + " ended by " + outcome.status.describe();
-        } else if (code == 137) {
+        } else if (code == 137 && near_memory_limit) {
             result.status = store::RunStatus::oom;
             result.reason = "out of memory (limit " + config::format_bytes(limits.memory) + ")";
             result.exit_code = code;
             result.signal = SIGKILL;
-        } else if (code == 125 && stage == "run" && runtime_->compile.empty()) {
+        } else if (code == 125 && stage == "run" && runtime_->compile.empty() && never_started) {
             result.status = store::RunStatus::error;
             result.reason = std::string(engine_->name()) + " could not start the sandbox (exit 125); its message is "
                                                            "in the run's output";
@@ -336,7 +346,7 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
     return false;
 }
 
-void Supervisor::end(store::RunEnd result)
+void Supervisor::end(const store::RunEnd& result)
 {
     if (ended_)
         return;

@@ -7,6 +7,7 @@
 #   make asan       unit tests under AddressSanitizer + UBSan
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make images     build the runtime images of the shipped catalog
+#   make bench      sbx run against a bare engine run, side by side
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -113,9 +114,13 @@ install: all
 images:
 	contrib/images/build-images $(IMAGE_ARGS)
 
+bench: all
+	contrib/images/build-images --engine both
+	contrib/bench/run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(B) bin compile_commands.json
 
-.PHONY: all unit cli check asan lint format deps quickstart install images clean
+.PHONY: all unit cli check asan lint format deps quickstart install images bench clean
 .DELETE_ON_ERROR:
 .SECONDARY:

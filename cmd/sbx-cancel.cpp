@@ -16,13 +16,10 @@ int cancel(int argc, char** argv)
 {
     cli::CommonOptions common;
     cli::po::options_description options("options");
-    cli::add_common_options(options, common);
-    auto vm = cli::parse(argc, argv, options);
-    if (common.help) {
-        std::cout << usage << '\n' << options;
+    auto parsed = cli::parse_command(argc, argv, options, common, usage);
+    if (!parsed)
         return 0;
-    }
-    auto args = cli::positional_args(vm);
+    auto args = *parsed;
     if (args.empty())
         throw sbx::Error(sbx::ErrorKind::usage, "which run? give its id");
     std::vector<std::int64_t> ids;

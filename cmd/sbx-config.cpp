@@ -32,13 +32,10 @@ int main(int argc, char** argv)
     return sbx::cli::run_main("sbx-config", [&] {
         sbx::cli::CommonOptions common;
         sbx::cli::po::options_description options("options");
-        sbx::cli::add_common_options(options, common);
-        auto vm = sbx::cli::parse(argc, argv, options);
-        if (common.help) {
-            std::cout << usage << '\n' << options;
+        auto parsed = sbx::cli::parse_command(argc, argv, options, common, usage);
+        if (!parsed)
             return 0;
-        }
-        auto args = sbx::cli::positional_args(vm);
+        auto args = *parsed;
         sbx::cli::take_subcommand(args, {"show"});
         if (!args.empty())
             throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + args.front() + "'");

@@ -17,14 +17,11 @@ int gc(int argc, char** argv)
     bool dry_run = false;
     cli::po::options_description options("options");
     options.add_options()("dry-run,n", cli::po::bool_switch(&dry_run), "say what would be done, do nothing");
-    cli::add_common_options(options, common);
-    auto vm = cli::parse(argc, argv, options);
-    if (common.help) {
-        std::cout << usage << '\n' << options;
+    auto parsed = cli::parse_command(argc, argv, options, common, usage);
+    if (!parsed)
         return 0;
-    }
-    if (!cli::positional_args(vm).empty())
-        throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + cli::positional_args(vm).front() + "'");
+    if (!parsed->empty())
+        throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + parsed->front() + "'");
     cli::Session session(common);
     auto report = sbx::runner::collect_garbage(session.context(), dry_run);
     if (common.json()) {

@@ -44,13 +44,10 @@ int logs(int argc, char** argv)
         "size", cli::po::value(&size), "lines per page (default 1000)")("follow,f", cli::po::bool_switch(&follow),
                                                                         "stream new lines until the run ends")(
         "stream", cli::po::value(&stream_name), "only stdout or only stderr");
-    cli::add_common_options(options, common);
-    auto vm = cli::parse(argc, argv, options);
-    if (common.help) {
-        std::cout << usage << '\n' << options;
+    auto parsed = cli::parse_command(argc, argv, options, common, usage);
+    if (!parsed)
         return 0;
-    }
-    auto args = cli::positional_args(vm);
+    auto args = *parsed;
     if (args.size() != 1)
         throw sbx::Error(sbx::ErrorKind::usage, args.empty() ? "which run? give its id" : "one run at a time");
     std::optional<store::Stream> stream;

@@ -29,14 +29,11 @@ int ps(int argc, char** argv)
     cli::po::options_description options("options");
     options.add_options()("all,a", cli::po::bool_switch(&all), "recent runs too, not only active ones")(
         "limit", cli::po::value(&limit), "at most this many runs (default 100)");
-    cli::add_common_options(options, common);
-    auto vm = cli::parse(argc, argv, options);
-    if (common.help) {
-        std::cout << usage << '\n' << options;
+    auto parsed = cli::parse_command(argc, argv, options, common, usage);
+    if (!parsed)
         return 0;
-    }
-    if (!cli::positional_args(vm).empty())
-        throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + cli::positional_args(vm).front() + "'");
+    if (!parsed->empty())
+        throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + parsed->front() + "'");
     if (limit < 1)
         throw sbx::Error(sbx::ErrorKind::usage, "--limit must be at least 1", "limit");
     cli::Session session(common);

@@ -133,12 +133,9 @@ int run(int argc, char** argv)
     add("disk", cli::po::value(&disk), "size of the work dir and /tmp, e.g. 128M");
     add("detach,d", cli::po::bool_switch(&detach), "print the run id and return; the run goes on");
     add("supervise", cli::po::value(&supervise), "(internal) supervise submitted run ID to its end");
-    cli::add_common_options(options, common);
-    auto vm = cli::parse(argc, argv, options);
-    if (common.help) {
-        std::cout << usage << '\n' << options;
+    auto parsed = cli::parse_command(argc, argv, options, common, usage);
+    if (!parsed)
         return 0;
-    }
     if (supervise) {
         cli::Session session(common);
         runner::supervise(session.context(), supervise);
@@ -150,7 +147,7 @@ int run(int argc, char** argv)
     runner::RunRequest request;
     request.runtime = runtime;
     request.args = program_args;
-    for (const auto& path : cli::positional_args(vm))
+    for (const auto& path : *parsed)
         request.files.push_back({std::filesystem::path(path).filename().string(), read_file(path, "file")});
     if (!stdin_path.empty())
         request.stdin_data = read_file(stdin_path, "stdin file");

@@ -131,13 +131,10 @@ int main(int argc, char** argv)
         cli::po::options_description options("options");
         bool images = false;
         options.add_options()("images", cli::po::bool_switch(&images), "check: also ask the engine for each image");
-        cli::add_common_options(options, common);
-        auto vm = cli::parse(argc, argv, options);
-        if (common.help) {
-            std::cout << usage << '\n' << options;
+        auto parsed = cli::parse_command(argc, argv, options, common, usage);
+        if (!parsed)
             return 0;
-        }
-        auto args = cli::positional_args(vm);
+        auto args = *parsed;
         auto sub = cli::take_subcommand(args, {"list", "show", "check", "faq"});
         std::size_t max_args = sub == "show" || sub == "faq" ? 1 : 0;
         if (sub == "show" && args.empty())

@@ -15,13 +15,10 @@ int show(int argc, char** argv)
 {
     cli::CommonOptions common;
     cli::po::options_description options("options");
-    cli::add_common_options(options, common);
-    auto vm = cli::parse(argc, argv, options);
-    if (common.help) {
-        std::cout << usage << '\n' << options;
+    auto parsed = cli::parse_command(argc, argv, options, common, usage);
+    if (!parsed)
         return 0;
-    }
-    auto args = cli::positional_args(vm);
+    auto args = *parsed;
     if (args.size() != 1)
         throw sbx::Error(sbx::ErrorKind::usage, args.empty() ? "which run? give its id" : "one run at a time");
     cli::Session session(common);

@@ -23,8 +23,10 @@ void add_common_options(po::options_description& options, CommonOptions& common)
         "output format: text or json")("help,h", po::bool_switch(&common.help), "show this help");
 }
 
-po::variables_map parse(int argc, char** argv, const po::options_description& options)
+std::optional<std::vector<std::string>> parse_command(int argc, char** argv, po::options_description& options,
+                                                      CommonOptions& common, const char* usage)
 {
+    add_common_options(options, common);
     po::options_description all;
     all.add(options).add_options()("args", po::value<std::vector<std::string>>());
     po::positional_options_description positional;
@@ -36,7 +38,11 @@ po::variables_map parse(int argc, char** argv, const po::options_description& op
     } catch (const po::error& e) {
         throw Error(ErrorKind::usage, e.what());
     }
-    return vm;
+    if (common.help) {
+        std::cout << usage << '\n' << options;
+        return std::nullopt;
+    }
+    return vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
 std::string take_subcommand(std::vector<std::string>& args, const std::vector<std::string>& known)
@@ -55,11 +61,6 @@ std::string take_subcommand(std::vector<std::string>& args, const std::vector<st
         throw Error(ErrorKind::usage, message + "; expected one of: " + list);
     }
     return sub;
-}
-
-std::vector<std::string> positional_args(const po::variables_map& vm)
-{
-    return vm.count("args") ? vm["args"].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
 config::LoadedSettings load_settings(const CommonOptions& common)

@@ -27,15 +27,15 @@ struct CommonOptions {
 /// Adds --config, --set, --format and --help.
 void add_common_options(po::options_description& options, CommonOptions& common);
 
-/// Parses argv with `options`; positional arguments land in "args". Throws Error(usage).
-po::variables_map parse(int argc, char** argv, const po::options_description& options);
+/// Adds the common options to `options` and parses argv. Returns the positional
+/// arguments, or nullopt when --help was asked for and the usage has been printed.
+/// Throws Error(usage).
+std::optional<std::vector<std::string>> parse_command(int argc, char** argv, po::options_description& options,
+                                                      CommonOptions& common, const char* usage);
 
 /// Removes and returns the subcommand from the positional args; an unknown one is
 /// a usage error with a "did you mean" hint.
 std::string take_subcommand(std::vector<std::string>& args, const std::vector<std::string>& known);
-
-/// Positional arguments parsed into "args".
-std::vector<std::string> positional_args(const po::variables_map& vm);
 
 /// The settings request of --config/--set and this process's SBX_* environment.
 config::SettingsRequest settings_request(const CommonOptions& common);

@@ -1,5 +1,7 @@
 #include "runner/limits.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "config/units.hpp"
 #include "error.hpp"
 

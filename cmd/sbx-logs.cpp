@@ -1,4 +1,5 @@
 // sbx-logs: a run's output, a page at a time or followed live until the run ends.
+#include <cstring>
 #include <unistd.h>
 
 #include <iostream>

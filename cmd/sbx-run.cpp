@@ -2,6 +2,7 @@
 // docker run / timeout(1)) or detached (prints the run id and returns).
 #include <charconv>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>

@@ -1,5 +1,6 @@
 #include "runner/garbage_collector.hpp"
 
+#include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
 

@@ -1,5 +1,6 @@
 #include "runner/run_service.hpp"
 
+#include <cstring>
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>

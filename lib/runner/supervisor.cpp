@@ -1,6 +1,7 @@
 // The life of one run, from slot to record: the supervisor waits for a host slot, runs
 // the compile and run stages in a sandbox under sbx's own timers, records the output and
 // ends the run with one status.
+#include <cstring>
 #include <poll.h>
 #include <unistd.h>
 

@@ -201,8 +201,6 @@ process::Child CliEngine::run_attached(const SandboxSpec& spec, int stdin_fd)
     argv.front() = "run";
     // Removed by the engine as it exits, so a one-stage run costs one CLI call.
     argv.insert(argv.begin() + 1, "--rm");
-    if (!runtime_checked_)
-        check_runtime();
     return runner_->start(command(argv), stdin_fd);
 }
 

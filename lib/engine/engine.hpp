@@ -118,7 +118,10 @@ class Engine {
     /// stdin when it was created with stdin_attached; -1 gives it none.
     virtual process::Child start_attached(const std::string& id, int stdin_fd = -1) = 0;
     /// Creates and starts a sandbox in one step, attached as with start_attached(), and
-    /// removes it once it ends: the quickest way to run one command.
+    /// removes it once it ends: the quickest way to run one command. It does not call
+    /// check_runtime() first (that costs docker a daemon round trip per run): both engines
+    /// refuse an unknown runtime themselves, exiting 125, and never fall back to another;
+    /// call check_runtime() then to say why.
     virtual process::Child run_attached(const SandboxSpec& spec, int stdin_fd = -1) = 0;
     /// Runs `argv` in a running sandbox, attached: the child's pipes carry its output and
     /// it exits with its exit code. `stdin_fd` as for start_attached().

@@ -12,7 +12,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Where the figures are read; the engine creates the parent in every controller.
 constexpr const char* controllers[] = {"memory", "cpuacct"};
+
+// Every v1 hierarchy under root (the cgroup2 "unified" one excepted).
+std::vector<fs::path> hierarchies(const fs::path& root)
+{
+    std::vector<fs::path> found;
+    std::error_code ec;
+    for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
+        if (it->path().filename() != "unified" && fs::exists(it->path() / "tasks", ec))
+            found.push_back(it->path());
+    return found;
+}
 
 std::optional<std::int64_t> read_number(const fs::path& file)
 {
@@ -68,8 +80,8 @@ RunCgroup::~RunCgroup()
     // left after a short wait is gc's to remove.
     for (int attempt = 0; attempt < 10; ++attempt) {
         bool gone = true;
-        for (const char* controller : controllers)
-            gone = remove_tree(root_ / controller / parent_.substr(1)) && gone;
+        for (const auto& hierarchy : hierarchies(root_))
+            gone = remove_tree(hierarchy / parent_.substr(1)) && gone;
         if (gone)
             return;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -81,9 +93,9 @@ std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
                                                  const fs::path& root)
 {
     std::vector<std::string> removed;
-    for (const char* controller : controllers) {
+    for (const auto& hierarchy : hierarchies(root)) {
         std::error_code ec;
-        fs::path base = root / controller / ("sbx-" + instance);
+        fs::path base = hierarchy / ("sbx-" + instance);
         for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
             std::string name = it->path().filename().string();
             std::int64_t id = 0;

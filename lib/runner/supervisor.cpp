@@ -330,6 +330,11 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
             result.reason = std::string(engine_->name()) + " could not start the sandbox (exit 125); its message is "
                                                            "in the run's output";
             result.exit_code = code;
+            try {
+                engine_->check_runtime(); // a missing runsc is the likeliest cause: say so
+            } catch (const Error& e) {
+                result.reason = e.what();
+            }
         } else if (code != 0) {
             result.status = store::RunStatus::failed;
             result.reason = stage == "compile" ? "compilation failed" : "";

@@ -225,6 +225,7 @@ TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")
     CHECK_FALSE(RunCgroup::create("test", 7, dir.path())); // no v1 hierarchies here
     dir.write("memory/tasks", "");
     dir.write("cpuacct/tasks", "");
+    dir.write("pids/tasks", "");
     {
         auto cgroup = RunCgroup::create("test", 7, dir.path());
         REQUIRE(cgroup);
@@ -233,6 +234,7 @@ TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")
         dir.write("cpuacct/sbx-test/run-7/cpuacct.usage", "1234567890\n");
         dir.write("memory/sbx-test/run-7/memory.max_usage_in_bytes", "21417984\n");
         std::filesystem::create_directories(dir.path() / "memory/sbx-test/run-7/conmon");
+        std::filesystem::create_directories(dir.path() / "pids/sbx-test/run-7/conmon"); // made by the engine
         auto usage = cgroup->usage();
         CHECK(usage.cpu_ms == 1234);
         CHECK(usage.peak_memory_bytes == 21417984);
@@ -242,4 +244,12 @@ TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")
     }
     CHECK_FALSE(std::filesystem::exists(dir.path() / "memory/sbx-test/run-7"));
     CHECK_FALSE(std::filesystem::exists(dir.path() / "cpuacct/sbx-test/run-7"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "pids/sbx-test/run-7"));
+
+    std::filesystem::create_directories(dir.path() / "pids/sbx-test/run-8/conmon");
+    std::filesystem::create_directories(dir.path() / "memory/sbx-test/run-9");
+    auto removed = RunCgroup::remove_stale(
+        "test", [](std::int64_t id) { return id == 8; }, false, dir.path());
+    CHECK(removed == std::vector<std::string>{(dir.path() / "pids/sbx-test/run-8").string()});
+    CHECK(std::filesystem::exists(dir.path() / "memory/sbx-test/run-9"));
 }

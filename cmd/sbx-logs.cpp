@@ -19,7 +19,10 @@ const char* usage = "usage: sbx logs RUN [--from SEQ] [--size N] [--follow] [--s
 
 void write_line(const store::OutputLine& line)
 {
-    std::string bytes = line.data;
+    // sbx's own lines (the cut marker) start on a line of their own.
+    static bool at_line_start = true;
+    std::string bytes = line.stream == store::Stream::sbx && !at_line_start ? "\n" + line.data : line.data;
+    at_line_start = line.eol;
     if (line.eol)
         bytes += '\n';
     int fd = line.stream == store::Stream::out ? STDOUT_FILENO : STDERR_FILENO;

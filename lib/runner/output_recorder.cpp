@@ -19,8 +19,10 @@ bool OutputRecorder::feed(store::Stream stream, std::string_view bytes)
     }
     total_ += bytes.size();
     pending_bytes_ += static_cast<std::int64_t>(bytes.size());
-    if (live_ && !bytes.empty())
+    if (live_ && !bytes.empty()) {
         live_(stream, bytes);
+        live_at_line_start_ = bytes.back() == '\n';
+    }
 
     std::string& partial = partial_[stream == store::Stream::err ? 1 : 0];
     for (std::size_t newline; (newline = bytes.find('\n')) != std::string_view::npos;) {
@@ -45,7 +47,7 @@ bool OutputRecorder::feed(store::Stream stream, std::string_view bytes)
         std::string marker =
             "[sbx: output cut here: the run reached its output limit of " + config::format_bytes(cap_) + " bytes]";
         if (live_)
-            live_(store::Stream::sbx, marker + "\n");
+            live_(store::Stream::sbx, (live_at_line_start_ ? "" : "\n") + marker + "\n");
         add_row(store::Stream::sbx, std::move(marker), true);
         flush();
         return false;

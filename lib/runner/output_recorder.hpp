@@ -46,6 +46,7 @@ class OutputRecorder {
     std::uint64_t total_ = 0;
     bool truncated_ = false;
     std::int64_t next_seq_ = 1;
+    bool live_at_line_start_ = true;
     std::string partial_[2]; // unterminated tail of stdout and stderr
     std::vector<store::OutputLine> pending_;
     std::int64_t pending_bytes_ = 0;

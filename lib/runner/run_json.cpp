@@ -39,6 +39,7 @@ nlohmann::json run_json(const store::RunRecord& run)
         {"limits", nlohmann::json::parse(run.limits, nullptr, false)},
         {"request", nlohmann::json::parse(run.request, nullptr, false)},
         {"output_bytes", run.output_bytes},
+        {"supervisor_pid", optional_json(run.supervisor_pid)},
         {"cancel_requested", run.cancel_requested},
     };
 }

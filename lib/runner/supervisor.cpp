@@ -5,7 +5,9 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -36,6 +38,13 @@ constexpr const char* snapshot_mount = "/sbx/src";
 const std::vector<std::string> seed_work_dir = {"sh", "-c", "cp -R /sbx/src/. /work/ && exec \"$@\"", "sh"};
 
 enum class Why { exited, timed_out, cancelled, output_full };
+
+// What the kill threads of one stage share with it.
+struct KillState {
+    std::atomic<bool> in_flight{false};
+    std::mutex mutex;
+    std::string error; // the last failure, under mutex
+};
 
 struct StageOutcome {
     process::ExitStatus status;
@@ -203,16 +212,24 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
     auto next_cancel_check = start + cancel_check_interval;
     std::optional<steady_clock::time_point> killed_at;
     auto last_kill = start;
-    std::string kill_error;
-    // The engine may fail a kill while the sandbox is starting or exiting (podman: "timed
-    // out waiting for file .../exits/..."): it is retried until the CLI ends.
+    // Kills run beside this loop, which must keep draining the sandbox's output: a
+    // flooding program blocks on a full pipe, and docker's kill then waits for it forever.
+    // The engine may also fail a kill while the sandbox starts or exits (podman: "timed out
+    // waiting for file .../exits/..."), so kills are retried until the CLI ends.
+    auto kills = std::make_shared<KillState>();
     auto kill_sandbox = [&] {
         last_kill = steady_clock::now();
-        try {
-            engine_->kill(container_);
-        } catch (const Error& e) {
-            kill_error = e.what();
-        }
+        if (kills->in_flight.exchange(true))
+            return;
+        std::thread([kills, settings = context_.settings, name = container_] {
+            try {
+                make_engine(settings)->kill(name);
+            } catch (const Error& e) {
+                std::lock_guard lock(kills->mutex);
+                kills->error = e.what();
+            }
+            kills->in_flight = false;
+        }).detach();
     };
     auto kill = [&](Why why) {
         if (killed_at)
@@ -263,8 +280,9 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
                 kill_sandbox();
             if (now - *killed_at >= engine_grace) {
                 child.kill(SIGKILL);
-                if (!kill_error.empty())
-                    throw Error(ErrorKind::unavailable, "cannot stop the sandbox: " + kill_error);
+                std::lock_guard lock(kills->mutex);
+                if (!kills->error.empty())
+                    throw Error(ErrorKind::unavailable, "cannot stop the sandbox: " + kills->error);
             }
         }
     }

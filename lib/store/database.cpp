@@ -1,6 +1,9 @@
 #include "store/database.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <thread>
 
 #include "error.hpp"
 
@@ -8,6 +11,21 @@ namespace sbx::store {
 namespace {
 
 constexpr int busy_timeout_ms = 5000;
+
+// Switching a new database to WAL does not wait on the busy timeout: when several
+// processes open a fresh file at once, the losers are retried here.
+std::string switch_to_wal(SQLite::Database& db)
+{
+    for (int waited_ms = 0;; waited_ms += 20) {
+        try {
+            return db.execAndGet("PRAGMA journal_mode = WAL").getString();
+        } catch (const SQLite::Exception& e) {
+            if (e.getErrorCode() != SQLITE_BUSY || waited_ms >= busy_timeout_ms)
+                throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+}
 
 void check_sequence(const std::vector<Migration>& migrations)
 {
@@ -27,7 +45,7 @@ Database::Database(const std::filesystem::path& path, const std::vector<Migratio
         db_ = std::make_unique<SQLite::Database>(path.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
         db_->setBusyTimeout(busy_timeout_ms);
-        status_.journal_mode = db_->execAndGet("PRAGMA journal_mode = WAL").getString();
+        status_.journal_mode = switch_to_wal(*db_);
         db_->exec("PRAGMA foreign_keys = ON");
         db_->exec("PRAGMA synchronous = FULL");
     } catch (const SQLite::Exception& e) {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bats
+# Hostile programs on docker with runsc: each ends in the right status, within a bound, with
+# the host unaffected and no container left. Bodies in hostile.bash; hostile-podman.bats has
+# the same tests.
+ENGINE=docker
+load helpers
+load hostile
+
+setup_file() { e2e_setup_file; }
+setup() { e2e_setup; }
+teardown() { e2e_teardown; }
+
+@test "docker: hostile: a memory hog is killed at its limit (oom, 137)" { memory_hog; }
+@test "docker: hostile: an endless loop times out (124)" { endless_loop; }
+@test "docker: hostile: a slow compile times out at stage compile" { slow_compile; }
+@test "docker: hostile: an output flood is cut at the limit with a marker (output-limit, 137)" { output_flood; }
+@test "docker: hostile: an output flood still times out soon after its limit" { flood_times_out; }
+@test "docker: hostile: a fork bomb is bounded and the host is fine" { fork_bomb; }
+@test "docker: hostile: there is no network but loopback" { no_network; }
+@test "docker: hostile: nothing outside /work and /tmp is writable" { no_writes_outside_work; }
+@test "docker: hostile: filling the work dir hits its cap (ENOSPC)" { fill_work_dir; }
+@test "docker: hostile: symlinks to host files do not make sbx read or touch them" { symlinks_to_host; }
+@test "docker: hostile: host and sbx environment variables are not visible inside" { host_env_hidden; }
+@test "docker: hostile: a program killing itself with SIGKILL is not reported as oom" { self_kill_is_not_oom; }

@@ -1,0 +1,300 @@
+# Test bodies for hostile programs, shared by hostile-podman.bats and hostile-docker.bats.
+# Each program must end in the right status, within a bound, with the host unaffected.
+# shellcheck disable=SC2154 # status, output, stderr and lines are set by bats `run`
+
+# The host still works: it can start processes, and sbx can run a program.
+host_is_fine() {
+    run true
+    [ "$status" -eq 0 ]
+    echo 'echo still fine' >fine.sh
+    run_within 60 sbx run -r bash-5.2 fine.sh
+    [ "$status" -eq 0 ]
+    [ "$output" = "still fine" ]
+}
+
+# A program allocating without end is killed at its memory limit: status oom, exit 137,
+# and a message naming the limit.
+memory_hog() {
+    cat >main.py <<'EOF'
+chunks = []
+while True:
+    chunks.append(bytearray(16 * 1024 * 1024))
+EOF
+    run_within 60 --separate-stderr sbx run -r python-3.11 main.py --memory 64M --timeout 20s
+    [ "$status" -eq 137 ]
+    [[ $stderr == *"was killed: out of memory (limit 64M)"* ]]
+    id=$(last_run)
+    [ "$(field "$id" status)" = oom ]
+    [ "$(field "$id" reason)" = "out of memory (limit 64M)" ]
+    [ "$(field "$id" limits.memory)" = 64M ]
+    host_is_fine
+}
+
+# An endless loop is stopped by sbx's own timer: status timeout, exit 124, soon after the
+# limit.
+endless_loop() {
+    echo 'while True: pass' >main.py
+    run_within 30 --separate-stderr sbx run -r python-3.11 main.py --timeout 2s
+    [ "$status" -eq 124 ]
+    [[ $stderr == *"timed out: run time limit of 2s reached"* ]]
+    id=$(last_run)
+    [ "$(field "$id" status)" = timeout ]
+    [ "$(field "$id" stage)" = run ]
+    wall=$(field "$id" wall_ms)
+    echo "wall_ms: $wall"
+    ((wall >= 2000 && wall < 8000))
+}
+
+# The compile stage has a time limit of its own.
+slow_compile() {
+    sbx runtime show go-1.19 --format=json | jq -r .hello_world >main.go
+    run_within 30 --separate-stderr sbx run -r go-1.19 main.go --compile-timeout 1s
+    [ "$status" -eq 124 ]
+    [[ $stderr == *"timed out: compile time limit of 1s reached"* ]]
+    id=$(last_run)
+    [ "$(field "$id" status)" = timeout ]
+    [ "$(field "$id" stage)" = compile ]
+}
+
+# A program printing without end is cut at the output limit with a marker, ends as
+# output-limit with exit 137, soon; neither sbx's output nor its database grows past the cap.
+output_flood() {
+    cat >main.py <<'EOF'
+import sys
+while True:
+    sys.stdout.write("x" * 1000 + "\n")
+EOF
+    run_within 30 --separate-stderr sbx run -r python-3.11 main.py --output-limit 64K --timeout 20s
+    [ "$status" -eq 137 ]
+    [[ $stderr == *"[sbx: output cut here: the run reached its output limit of 64K bytes]"* ]]
+    [[ $stderr == *"was stopped: output limit of 64K reached"* ]]
+    echo "stdout bytes: ${#output}"
+    ((${#output} <= 64 * 1024))
+    id=$(last_run)
+    [ "$(field "$id" status)" = output-limit ]
+    [ "$(field "$id" reason)" = "output limit of 64K reached" ]
+    (($(field "$id" output_bytes) <= 64 * 1024))
+    # The marker is stored with the output, last (after the cut line, which has no newline).
+    [[ $(sbx logs "$id" 2>&1 | tail -n 1) == *"[sbx: output cut here: the run reached its output limit of 64K bytes]" ]]
+    [ "$(sbx logs "$id" --format=json --from 1000000 | jq -r .ended)" = true ]
+    db_bytes=$(cat "$STATE"/sbx.db* | wc -c)
+    echo "database bytes: $db_bytes"
+    ((db_bytes < 4 * 1024 * 1024))
+}
+
+# A program printing without end under a generous output limit is still stopped by its
+# time limit, soon after it (sbx keeps reading its output while it kills the sandbox).
+flood_times_out() {
+    cat >main.py <<'EOF'
+import sys
+while True:
+    sys.stdout.write("y" * 1000 + "\n")
+EOF
+    run_within 30 --separate-stderr sbx run -r python-3.11 main.py --output-limit 16M --timeout 1s
+    id=$(last_run)
+    [[ $(field "$id" status) =~ ^(timeout|output-limit)$ ]]
+    [[ $status -eq 124 || $status -eq 137 ]]
+}
+
+# A fork bomb is bounded: the run ends (failed, oom or timeout), the host still works and
+# no container is left (teardown checks that).
+fork_bomb() {
+    cat >main.sh <<'EOF'
+bomb() { bomb | bomb & }
+bomb
+wait
+sleep 30
+echo "still here"
+EOF
+    run_within 60 --separate-stderr sbx run -r bash-5.2 main.sh --timeout 5s
+    id=$(last_run)
+    [[ $(field "$id" status) =~ ^(failed|oom|timeout)$ ]]
+    [ "$status" -ne 0 ]
+    host_is_fine
+}
+
+# No network: only loopback, and neither the host (through its loopback or its own
+# address) nor the outside can be reached; the host's listener sees no connection.
+no_network() {
+    local port host_ip listener
+    python3 - >port <<'EOF' &
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 0))
+s.listen()
+print(s.getsockname()[1], flush=True)
+s.settimeout(60)
+try:
+    conn, peer = s.accept()
+    open("connected", "w").write(str(peer))
+except OSError:
+    pass
+EOF
+    listener=$!
+    for _ in $(seq 50); do [[ -s port ]] && break; sleep 0.1; done
+    port=$(cat port)
+    host_ip=$(hostname -I | awk '{print $1}')
+    cat >main.py <<'EOF'
+import socket, sys
+print("interfaces:", " ".join(sorted(name for _, name in socket.if_nameindex())))
+port = int(sys.argv[1])
+for host, p in [("127.0.0.1", port), (sys.argv[2], port), ("1.1.1.1", 80), ("8.8.8.8", 53)]:
+    s = socket.socket()
+    s.settimeout(3)
+    try:
+        s.connect((host, p))
+        print("CONNECTED", host, p)
+    except OSError as e:
+        print("no connection", host, p, e)
+try:
+    print("RESOLVED", socket.getaddrinfo("example.com", 80))
+except OSError as e:
+    print("no dns:", e)
+EOF
+    run_within 60 sbx run -r python-3.11 main.py --timeout 30s -- "$port" "$host_ip"
+    kill "$listener" 2>/dev/null
+    wait "$listener" 2>/dev/null || true
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "interfaces: lo" ]
+    [[ $output != *CONNECTED* ]]
+    [[ $output != *RESOLVED* ]]
+    [ "$(grep -c '^no connection' <<<"$output")" -eq 4 ]
+    [ ! -e connected ]
+}
+
+# Only /work and /tmp are writable; the root, system dirs, the snapshot and HOME (unless
+# it is /tmp) are not.
+no_writes_outside_work() {
+    cat >main.sh <<'EOF'
+for dir in / /etc /usr /usr/local /var /var/tmp /root /run /sbx/src /bin "$HOME" /work /tmp; do
+    if (echo data >"$dir/probe" && mkdir "$dir/probe-dir") 2>/dev/null; then
+        echo "writable $dir"
+    else
+        echo "refused $dir"
+    fi
+done
+echo "HOME=$HOME"
+EOF
+    run_within 60 sbx run -r bash-5.2 main.sh
+    [ "$status" -eq 0 ]
+    for dir in / /etc /usr /usr/local /var /var/tmp /root /run /sbx/src /bin; do
+        [[ $output == *"refused $dir"$'\n'* ]] || { echo "$dir is writable"; return 1; }
+    done
+    [[ $output == *"writable /work"* ]]
+    [[ $output == *"writable /tmp"* ]]
+    home=$(sed -n 's/^HOME=//p' <<<"$output")
+    [[ $home == /tmp || $home == /work || $output == *"refused $home"* ]]
+}
+
+# The work dir (and /tmp) hold --disk at most: the program gets ENOSPC, carries on and ends
+# normally; the host is fine.
+fill_work_dir() {
+    cat >main.py <<'EOF'
+import errno
+for path in ["/work/fill", "/tmp/fill"]:
+    written = 0
+    try:
+        with open(path, "wb") as f:
+            while True:
+                f.write(b"\0" * (1 << 20))
+                f.flush()
+                written += 1
+    except OSError as e:
+        print(path, errno.errorcode.get(e.errno), "after", written, "MiB")
+EOF
+    run_within 60 sbx run -r python-3.11 main.py --disk 16M
+    [ "$status" -eq 0 ]
+    [[ ${lines[0]} =~ ^/work/fill\ ENOSPC\ after\ ([0-9]+)\ MiB$ ]]
+    ((BASH_REMATCH[1] <= 16))
+    [[ ${lines[1]} =~ ^/tmp/fill\ ENOSPC\ after\ ([0-9]+)\ MiB$ ]]
+    ((BASH_REMATCH[1] <= 16))
+    [ "$(field "$(last_run)" limits.disk)" = 16M ]
+    host_is_fine
+}
+
+# Symlinks the program makes to host paths (a secret file, /etc/shadow, sbx's state and
+# database) resolve inside the sandbox, if at all: sbx neither reads nor changes the host
+# files, and their content never shows in its output.
+symlinks_to_host() {
+    local secret="$BATS_TEST_TMPDIR/host-secret" before_secret before_shadow
+    echo "host secret $(od -An -N16 -tx1 /dev/urandom | tr -d ' ')" >"$secret"
+    chmod 600 "$secret"
+    before_secret=$(stat -c '%Y %s' "$secret"; sha256sum <"$secret")
+    before_shadow=$(stat -c '%Y %s' /etc/shadow; sha256sum </etc/shadow)
+    cat >main.sh <<'EOF'
+n=0
+for target in "$@"; do
+    n=$((n + 1))
+    for dir in /work /tmp /dev/shm; do
+        ln -s "$target" "$dir/link-$n" 2>/dev/null && echo "linked $dir/link-$n"
+        cat "$dir/link-$n" >/dev/null 2>&1 && echo "READ $dir/link-$n"
+        echo overwritten 2>/dev/null >"$dir/link-$n" && echo "WROTE $dir/link-$n"
+    done
+done
+# The entry file itself, replaced by a link to the secret.
+rm -f /work/main.sh && ln -s "$1" /work/main.sh && echo "replaced main.sh"
+ln "$1" /work/hard 2>/dev/null && echo "HARDLINKED"
+echo done
+EOF
+    run_within 60 --separate-stderr sbx run -r bash-5.2 main.sh -- "$secret" /etc/shadow "$STATE/sbx.db" "$STATE" \
+        "$STATE/run"
+    [ "$status" -eq 0 ]
+    [[ $output == *"linked /work/link-1"* ]]
+    [[ $output == *"replaced main.sh"* ]]
+    [ "${lines[-1]}" = "done" ]
+    [[ $output != *READ* && $output != *WROTE* && $output != *HARDLINKED* ]]
+    # The host files are as they were, and nothing of the secret came out of sbx.
+    [ "$(stat -c '%Y %s' "$secret"; sha256sum <"$secret")" = "$before_secret" ]
+    [ "$(stat -c '%Y %s' /etc/shadow; sha256sum </etc/shadow)" = "$before_shadow" ]
+    # shellcheck disable=SC2143 # the files named, should it fail
+    [ -z "$(grep -rlF "$(cat "$secret")" "$STATE")" ]
+    id=$(last_run)
+    logs=$(sbx logs "$id" 2>&1)
+    [[ $logs != *"host secret"* && $output != *"host secret"* && $stderr != *"host secret"* ]]
+    [ "$(field "$id" status)" = succeeded ]
+    # The run's snapshot is gone, as after any run.
+    [ -z "$(ls -A "$STATE/run/runs")" ]
+}
+
+# Nothing of the host's or sbx's environment reaches the program: it sees the runtime's
+# env, what the request gives (--env), HOME, PATH and LANG, PWD (set by the shell that
+# seeds the work dir), and what the engine adds (HOSTNAME; podman also TERM, container).
+host_env_hidden() {
+    local secret
+    secret="s3cret-$(od -An -N8 -tx1 /dev/urandom | tr -d ' ')"
+    cat >main.py <<'EOF'
+import os
+for name in sorted(os.environ):
+    print(f"{name}={os.environ[name]}")
+EOF
+    # Real sbx settings (SBX_*) as well as host variables a careless engine would copy in.
+    export SBX_LIMITS_MEMORY=256M SBX_RETENTION_MAX_AGE=7d FOO_SECRET=$secret
+    export http_proxy=http://proxy.invalid:3128 HTTPS_PROXY=http://proxy.invalid:3128
+    export TZ=Antarctica/Troll
+    run_within 60 sbx run -r python-3.11 main.py --env MY_VAR=given
+    [ "$status" -eq 0 ]
+    [[ $output != *"$secret"* && $output != *proxy.invalid* && $output != *Troll* ]]
+    [[ $output == *"MY_VAR=given"* ]]
+    [[ $output == *"PYTHONUNBUFFERED=1"* ]]
+    local allowed="HOME PATH LANG PWD HOSTNAME MY_VAR"
+    allowed+=" $(sbx runtime show python-3.11 --format=json | jq -r '.env | keys | join(" ")')"
+    [[ $ENGINE == podman ]] && allowed+=" TERM container"
+    while IFS='=' read -r name _; do
+        [[ " $allowed " == *" $name "* ]] || { echo "unexpected variable in the sandbox: $name"; return 1; }
+    done <<<"$output"
+}
+
+# A program that kills itself with SIGKILL did not run out of memory: it failed, exit 137.
+self_kill_is_not_oom() {
+    cat >main.sh <<'EOF'
+echo "about to kill myself"
+kill -KILL $$
+EOF
+    run_within 60 --separate-stderr sbx run -r bash-5.2 main.sh --memory 256M
+    [ "$status" -eq 137 ]
+    id=$(last_run)
+    echo "status: $(field "$id" status), reason: $(field "$id" reason)"
+    [[ $stderr != *"out of memory"* ]]
+    [ "$(field "$id" status)" = failed ]
+}

@@ -1,0 +1,290 @@
+# Test bodies for every runtime of the shipped catalog, shared by runtimes-podman.bats and
+# runtimes-docker.bats. Each body takes a runtime id and writes its program under the
+# runtime's own file name (main.py, Main.java, ...).
+# shellcheck disable=SC2154 # status, output, stderr and lines are set by bats `run`
+
+# Arguments and stdin given to the I/O program, and what it must print back.
+IO_ARGS=(one "two words" --flag=x "" héllo)
+IO_STDIN=$'first line\nsecond line\n'
+IO_STDOUT=$'arg: one\narg: two words\narg: --flag=x\narg: \narg: héllo\nin: first line\nin: second line'
+
+# A program that prints each argument ("arg: A"), each line of stdin ("in: L"), says
+# "exiting with 3" on stderr and exits 3.
+io_program() {
+    case $1 in
+    bash-*) cat <<'EOF' ;;
+for a in "$@"; do echo "arg: $a"; done
+while IFS= read -r line; do echo "in: $line"; done
+echo "exiting with 3" >&2
+exit 3
+EOF
+    c-*) cat <<'EOF' ;;
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        printf("arg: %s\n", argv[i]);
+    char line[256];
+    while (fgets(line, sizeof line, stdin)) {
+        line[strcspn(line, "\n")] = '\0';
+        printf("in: %s\n", line);
+    }
+    fflush(stdout);
+    fprintf(stderr, "exiting with 3\n");
+    return 3;
+}
+EOF
+    cpp-*) cat <<'EOF' ;;
+#include <iostream>
+#include <string>
+
+int main(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        std::cout << "arg: " << argv[i] << '\n';
+    for (std::string line; std::getline(std::cin, line);)
+        std::cout << "in: " << line << '\n';
+    std::cout.flush();
+    std::cerr << "exiting with 3\n";
+    return 3;
+}
+EOF
+    go-*) cat <<'EOF' ;;
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+)
+
+func main() {
+	for _, a := range os.Args[1:] {
+		fmt.Println("arg: " + a)
+	}
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		fmt.Println("in: " + in.Text())
+	}
+	fmt.Fprintln(os.Stderr, "exiting with 3")
+	os.Exit(3)
+}
+EOF
+    java-*) cat <<'EOF' ;;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+
+public class Main {
+    public static void main(String[] args) throws IOException {
+        for (String a : args)
+            System.out.println("arg: " + a);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        for (String line; (line = in.readLine()) != null;)
+            System.out.println("in: " + line);
+        System.err.println("exiting with 3");
+        System.exit(3);
+    }
+}
+EOF
+    node-*) cat <<'EOF' ;;
+for (const a of process.argv.slice(2)) console.log("arg: " + a);
+const input = require("fs").readFileSync(0, "utf8");
+for (const line of input.split("\n").slice(0, -1)) console.log("in: " + line);
+console.error("exiting with 3");
+process.exit(3);
+EOF
+    python-*) cat <<'EOF' ;;
+import sys
+
+for a in sys.argv[1:]:
+    print("arg: " + a)
+for line in sys.stdin:
+    print("in: " + line.rstrip("\n"))
+print("exiting with 3", file=sys.stderr)
+sys.exit(3)
+EOF
+    ruby-*) cat <<'EOF' ;;
+ARGV.each { |a| puts "arg: #{a}" }
+$stdin.each_line { |line| puts "in: #{line.chomp}" }
+$stderr.puts "exiting with 3"
+exit 3
+EOF
+    *) echo "io_program: no program for runtime $1: add one" >&2; return 1 ;;
+    esac
+}
+
+# A program that dies of an uncaught error: its exit status and a piece of its message.
+crash_program() {
+    case $1 in
+    bash-*) CRASH_STATUS=1 CRASH_MESSAGE="undefined_variable: unbound variable"; cat <<'EOF' ;;
+set -u
+echo "$undefined_variable"
+echo "not reached"
+EOF
+    c-*) CRASH_STATUS=134 CRASH_MESSAGE="Assertion \`answer == 41' failed"; cat <<'EOF' ;;
+#include <assert.h>
+
+int main(void)
+{
+    int answer = 42;
+    assert(answer == 41);
+    return 0;
+}
+EOF
+    cpp-*) CRASH_STATUS=134 CRASH_MESSAGE="what():  boom"; cat <<'EOF' ;;
+#include <stdexcept>
+
+int main()
+{
+    throw std::runtime_error("boom");
+}
+EOF
+    go-*) CRASH_STATUS=2 CRASH_MESSAGE="panic: boom"; cat <<'EOF' ;;
+package main
+
+func main() {
+	panic("boom")
+}
+EOF
+    java-*) CRASH_STATUS=1 CRASH_MESSAGE="java.lang.IllegalStateException: boom"; cat <<'EOF' ;;
+public class Main {
+    public static void main(String[] args) {
+        throw new IllegalStateException("boom");
+    }
+}
+EOF
+    node-*) CRASH_STATUS=1 CRASH_MESSAGE="Error: boom"; cat <<'EOF' ;;
+throw new Error("boom");
+EOF
+    python-*) CRASH_STATUS=1 CRASH_MESSAGE="ValueError: boom"; cat <<'EOF' ;;
+raise ValueError("boom")
+EOF
+    ruby-*) CRASH_STATUS=1 CRASH_MESSAGE="boom (RuntimeError)"; cat <<'EOF' ;;
+raise "boom"
+EOF
+    *) echo "crash_program: no program for runtime $1: add one" >&2; return 1 ;;
+    esac
+}
+
+# A program that does not compile: it uses the undeclared name undeclared_thing, which the
+# compiler's message names.
+broken_program() {
+    case $1 in
+    c-*) cat <<'EOF' ;;
+int main(void)
+{
+    return undeclared_thing;
+}
+EOF
+    cpp-*) cat <<'EOF' ;;
+int main()
+{
+    return undeclared_thing;
+}
+EOF
+    go-*) cat <<'EOF' ;;
+package main
+
+func main() {
+	undeclared_thing()
+}
+EOF
+    java-*) cat <<'EOF' ;;
+public class Main {
+    public static void main(String[] args) {
+        undeclared_thing();
+    }
+}
+EOF
+    *) echo "broken_program: no program for runtime $1: add one" >&2; return 1 ;;
+    esac
+}
+
+# The runtime's own hello world prints exactly "Hello, world!" and the run succeeds.
+hello_world() {
+    local runtime=$1 file id
+    file=$(runtime_file "$runtime")
+    runtime_hello "$runtime" >"$file"
+    run_within 120 --separate-stderr sbx run -r "$runtime" "$file"
+    [ "$status" -eq 0 ]
+    [ "$output" = "Hello, world!" ]
+    [ "$stderr" = "" ]
+    id=$(last_run)
+    [ "$(field "$id" status)" = succeeded ]
+    [ "$(field "$id" exit_code)" = 0 ]
+    [ "$(field "$id" stage)" = run ]
+}
+
+# Arguments and stdin reach the program; it exits 3, which is the run's exit status and
+# exit_code, with status failed; stdout and stderr arrive on their own streams.
+args_stdin_exit_code() {
+    local runtime=$1 file id
+    file=$(runtime_file "$runtime")
+    io_program "$runtime" >"$file"
+    printf '%s' "$IO_STDIN" >input.txt
+    run_within 120 --separate-stderr sbx run -r "$runtime" "$file" --stdin input.txt -- "${IO_ARGS[@]}"
+    [ "$status" -eq 3 ]
+    [ "$output" = "$IO_STDOUT" ]
+    [ "$stderr" = "exiting with 3" ]
+    id=$(last_run)
+    [ "$(field "$id" status)" = failed ]
+    [ "$(field "$id" stage)" = run ]
+    [ "$(field "$id" exit_code)" = 3 ]
+    # What was stored is what was printed, stream by stream.
+    [ "$(sbx logs "$id" --stream stdout)" = "$IO_STDOUT" ]
+    [ "$(sbx logs "$id" --stream stderr 2>&1)" = "exiting with 3" ]
+}
+
+# An uncaught error (exception, panic, failed assertion) ends the run as failed with the
+# language's own exit status, and its message is on stderr.
+uncaught_error() {
+    local runtime=$1 file id
+    file=$(runtime_file "$runtime")
+    crash_program "$runtime" >"$file" # also sets CRASH_STATUS and CRASH_MESSAGE
+    run_within 120 --separate-stderr sbx run -r "$runtime" "$file"
+    [ "$status" -eq "$CRASH_STATUS" ]
+    [[ $stderr == *"$CRASH_MESSAGE"* ]]
+    id=$(last_run)
+    [ "$(field "$id" status)" = failed ]
+    [ "$(field "$id" stage)" = run ]
+    [ "$(field "$id" exit_code)" = "$CRASH_STATUS" ]
+}
+
+# A compile error ends the run as failed at the compile stage, with the compiler's message
+# in the output (stderr live, and stored) and a non-zero exit status; nothing is run.
+compile_error() {
+    local runtime=$1 file id
+    file=$(runtime_file "$runtime")
+    broken_program "$runtime" >"$file"
+    run_within 120 --separate-stderr sbx run -r "$runtime" "$file"
+    [ "$status" -ne 0 ]
+    [ "$status" -lt 124 ]
+    [[ $stderr == *undeclared_thing* ]]
+    [[ $stderr == *"sbx: run "*" did not compile"* ]]
+    id=$(last_run)
+    [ "$(field "$id" status)" = failed ]
+    [ "$(field "$id" stage)" = compile ]
+    [ "$(field "$id" exit_code)" = "$status" ]
+    [[ $(sbx logs "$id" --stream stderr 2>&1) == *undeclared_thing* ]]
+}
+
+# The test file ($1) has each test above for every runtime of the shipped catalog, and a
+# compile error test for every runtime that compiles.
+covers_catalog() {
+    local file=$1 id missing=()
+    for id in $(sbx runtime list --format=json | jq -r '.[].id'); do
+        for body in hello_world args_stdin_exit_code uncaught_error; do
+            grep -q "{ $body $id; }" "$file" || missing+=("$body $id")
+        done
+        if [[ $(sbx runtime show "$id" --format=json | jq '.compile | length') -gt 0 ]]; then
+            grep -q "{ compile_error $id; }" "$file" || missing+=("compile_error $id")
+        fi
+    done
+    if ((${#missing[@]})); then
+        printf 'no test in %s for: %s\n' "$file" "${missing[@]}"
+        return 1
+    fi
+}

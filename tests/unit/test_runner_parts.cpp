@@ -122,7 +122,7 @@ TEST_CASE("output past the cap is cut with a marker", "[output]")
     CHECK(r.lines[2].stream == Stream::sbx);
     CHECK(r.lines[2].data == "[sbx: output cut here: the run reached its output limit of 10 bytes]");
     CHECK(r.bytes == 10);
-    CHECK(r.live.starts_with("12345\n6789\n[sbx: output cut here"));  // the marker gets a line of its own
+    CHECK(r.live.starts_with("12345\n6789\n[sbx: output cut here")); // the marker gets a line of its own
 }
 
 TEST_CASE("a line longer than a row is split, so memory stays bounded", "[output]")

@@ -13,7 +13,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 CXX      ?= g++
-PKGS     := tomlplusplus sqlite3 libarchive libsodium fcgi
+PKGS     := tomlplusplus sqlite3 libarchive libsodium fcgi libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

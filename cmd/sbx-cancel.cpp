@@ -3,6 +3,8 @@
 
 #include "cli/session.hpp"
 #include "error.hpp"
+#include "project/access.hpp"
+#include "project/project_runs.hpp"
 #include "runner/run_json.hpp"
 
 namespace {
@@ -10,12 +12,13 @@ namespace {
 namespace cli = sbx::cli;
 namespace store = sbx::store;
 
-const char* usage = "usage: sbx cancel RUN... [--format text|json]\n";
+const char* usage = "usage: sbx cancel RUN... [--as USER] [--format text|json]\n";
 
 int cancel(int argc, char** argv)
 {
     cli::CommonOptions common;
     cli::po::options_description options("options");
+    cli::add_actor_option(options, common);
     auto parsed = cli::parse_command(argc, argv, options, common, usage);
     if (!parsed)
         return 0;
@@ -27,12 +30,13 @@ int cancel(int argc, char** argv)
     for (const auto& arg : args)
         ids.push_back(cli::parse_run_id(arg));
     cli::Session session(common);
+    auto actor = session.actor();
     for (auto id : ids)
-        store::RunStore(session.db()).get(id); // all or nothing: unknown ids stop before any cancel
+        sbx::project::find_run(session.db(), actor, id); // all or nothing: unknown ids stop before any cancel
     auto json = nlohmann::json::array();
     for (auto id : ids) {
         bool was_active = !store::is_final(store::RunStore(session.db()).get(id).status);
-        store::RunRecord run = sbx::runner::cancel(session.context(), id, "cancelled with sbx cancel");
+        store::RunRecord run = sbx::project::cancel_run(session.context(), actor, id, "cancelled with sbx cancel");
         json.push_back(sbx::runner::run_json(run));
         if (!common.json())
             std::cout << "run " << id << ": "

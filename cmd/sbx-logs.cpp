@@ -6,6 +6,7 @@
 
 #include "cli/session.hpp"
 #include "error.hpp"
+#include "project/access.hpp"
 #include "runner/run_json.hpp"
 #include "runner/run_logs.hpp"
 
@@ -48,6 +49,7 @@ int logs(int argc, char** argv)
         "size", cli::po::value(&size), "lines per page (default 1000)")("follow,f", cli::po::bool_switch(&follow),
                                                                         "stream new lines until the run ends")(
         "stream", cli::po::value(&stream_name), "only stdout or only stderr");
+    cli::add_actor_option(options, common);
     auto parsed = cli::parse_command(argc, argv, options, common, usage);
     if (!parsed)
         return 0;
@@ -68,6 +70,7 @@ int logs(int argc, char** argv)
     cli::Session session(common);
     store::RunStore runs(session.db());
     std::int64_t id = cli::parse_run_id(args[0]);
+    sbx::project::find_run(session.db(), session.actor(), id);
     if (follow) {
         store::RunRecord run = sbx::runner::follow(runs, id, from, stream, [&](const store::OutputLine& line) {
             if (common.json())

@@ -29,6 +29,7 @@ int ps(int argc, char** argv)
     cli::po::options_description options("options");
     options.add_options()("all,a", cli::po::bool_switch(&all), "recent runs too, not only active ones")(
         "limit", cli::po::value(&limit), "at most this many runs (default 100)");
+    cli::add_actor_option(options, common);
     auto parsed = cli::parse_command(argc, argv, options, common, usage);
     if (!parsed)
         return 0;
@@ -38,7 +39,11 @@ int ps(int argc, char** argv)
         throw sbx::Error(sbx::ErrorKind::usage, "--limit must be at least 1", "limit");
     cli::Session session(common);
     store::RunStore runs(session.db());
-    auto list = runs.list({.active_only = !all, .limit = static_cast<std::size_t>(limit)});
+    // A user sees their own runs; the admin everyone's.
+    auto actor = session.actor();
+    auto list = runs.list({.active_only = !all,
+                           .user_id = actor.admin ? std::nullopt : actor.user_id,
+                           .limit = static_cast<std::size_t>(limit)});
     if (common.json()) {
         auto json = nlohmann::json::array();
         for (const auto& run : list)

@@ -1,6 +1,5 @@
 // sbx-run: run loose files on a runtime, in the foreground (output live, exit status like
 // docker run / timeout(1)) or detached (prints the run id and returns).
-#include <charconv>
 #include <csignal>
 #include <cstring>
 #include <fstream>
@@ -12,18 +11,23 @@
 #include "cli/session.hpp"
 #include "config/units.hpp"
 #include "error.hpp"
+#include "project/access.hpp"
+#include "project/project_runs.hpp"
 #include "runner/run_json.hpp"
 
 namespace {
 
 namespace cli = sbx::cli;
+namespace project = sbx::project;
 namespace runner = sbx::runner;
 namespace store = sbx::store;
 
-const char* usage = "usage: sbx run -r RUNTIME FILE... [--stdin FILE] [--env K=V]... [--entry NAME]\n"
-                    "               [--memory SIZE] [--cpus N] [--pids N] [--timeout DURATION]\n"
-                    "               [--compile-timeout DURATION] [--output-limit SIZE] [--disk SIZE]\n"
-                    "               [--detach] [--format text|json] [-- ARGS...]\n";
+const char* usage = "usage: sbx run -r RUNTIME FILE... [OPTIONS] [-- ARGS...]\n"
+                    "       sbx run --project NAME [OPTIONS] [-- ARGS...]\n"
+                    "       sbx run list --project NAME\n"
+                    "  OPTIONS: [--stdin FILE] [--env K=V]... [--entry NAME] [--memory SIZE] [--cpus N]\n"
+                    "           [--pids N] [--timeout DURATION] [--compile-timeout DURATION]\n"
+                    "           [--output-limit SIZE] [--disk SIZE] [--detach] [--as USER] [--format text|json]\n";
 
 std::string read_file(const std::string& path, const char* what)
 {
@@ -39,33 +43,6 @@ std::string read_file(const std::string& path, const char* what)
     std::ostringstream content;
     content << source->rdbuf();
     return content.str();
-}
-
-std::uint64_t bytes_option(const std::string& text, const char* option)
-{
-    if (auto value = sbx::config::parse_bytes(text))
-        return *value;
-    throw sbx::Error(sbx::ErrorKind::usage, std::string("--") + option + ": '" + text + "' is not a size such as 256M",
-                     option);
-}
-
-std::chrono::milliseconds duration_option(const std::string& text, const char* option)
-{
-    if (auto value = sbx::config::parse_duration(text))
-        return *value;
-    throw sbx::Error(sbx::ErrorKind::usage,
-                     std::string("--") + option + ": '" + text + "' is not a duration such as 10s", option);
-}
-
-template <typename T>
-T number_option(const std::string& text, const char* option)
-{
-    T value{};
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || text.front() == '-')
-        throw sbx::Error(sbx::ErrorKind::usage, std::string("--") + option + ": '" + text + "' is not a number",
-                         option);
-    return value;
 }
 
 void write_all(int fd, std::string_view bytes)
@@ -102,6 +79,23 @@ void cancel_on_signals(const sbx::config::Settings& settings, std::int64_t id)
     }).detach();
 }
 
+void print_history(const std::vector<store::RunRecord>& runs, const cli::CommonOptions& common)
+{
+    if (common.json()) {
+        auto json = nlohmann::json::array();
+        for (const auto& run : runs)
+            json.push_back(runner::run_json(run));
+        cli::print_json(json);
+        return;
+    }
+    std::vector<std::vector<std::string>> rows{{"RUN", "STATUS", "EXIT", "CREATED", "WALL", "REASON"}};
+    for (const auto& r : runs)
+        rows.push_back({std::to_string(r.id), store::status_name(r.status),
+                        r.exit_code ? std::to_string(*r.exit_code) : "-", r.created_at,
+                        r.wall_ms ? std::to_string(*r.wall_ms) + "ms" : "-", r.reason});
+    cli::print_table(rows);
+}
+
 int run(int argc, char** argv)
 {
     // Everything after "--" belongs to the program, options included.
@@ -119,9 +113,11 @@ int run(int argc, char** argv)
     std::string memory, cpus, pids, timeout, compile_timeout, output_limit, disk;
     bool detach = false;
     std::int64_t supervise = 0;
+    std::string project_ref;
     cli::po::options_description options("options");
     auto add = options.add_options();
     add("runtime,r", cli::po::value(&runtime), "runtime id (sbx runtime list)");
+    add("project,p", cli::po::value(&project_ref), "run this project's files (OWNER/NAME, or NAME with --as)");
     add("stdin", cli::po::value(&stdin_path), "file fed to the program's stdin (- for this stdin)");
     add("env,e", cli::po::value(&env)->composing(), "environment variable K=V (repeatable)");
     add("entry", cli::po::value(&entry), "entry file (default: the runtime's file name if given, else the first)");
@@ -134,6 +130,7 @@ int run(int argc, char** argv)
     add("disk", cli::po::value(&disk), "size of the work dir and /tmp, e.g. 128M");
     add("detach,d", cli::po::bool_switch(&detach), "print the run id and return; the run goes on");
     add("supervise", cli::po::value(&supervise), "(internal) supervise submitted run ID to its end");
+    cli::add_actor_option(options, common);
     auto parsed = cli::parse_command(argc, argv, options, common, usage);
     if (!parsed)
         return 0;
@@ -142,8 +139,21 @@ int run(int argc, char** argv)
         runner::supervise(session.context(), supervise);
         return 0;
     }
-    if (runtime.empty())
-        throw sbx::Error(sbx::ErrorKind::usage, "which runtime? give -r RUNTIME (sbx runtime list)", "runtime");
+    if (!parsed->empty() && parsed->front() == "list" && runtime.empty()) {
+        if (project_ref.empty() || parsed->size() != 1)
+            throw sbx::Error(sbx::ErrorKind::usage, "usage: sbx run list --project NAME", "project");
+        cli::Session session(common);
+        auto actor = session.actor();
+        auto p = project::find_project(session.db(), actor, project_ref, project::Access::read);
+        print_history(project::project_history(session.context(), actor, p, 100), common);
+        return 0;
+    }
+    if (!project_ref.empty() && (!runtime.empty() || !parsed->empty()))
+        throw sbx::Error(sbx::ErrorKind::usage,
+                         "--project runs the project's own files on its runtime: give no -r or FILE", "project");
+    if (runtime.empty() && project_ref.empty())
+        throw sbx::Error(sbx::ErrorKind::usage, "which runtime? give -r RUNTIME (sbx runtime list), or --project NAME",
+                         "runtime");
 
     runner::RunRequest request;
     request.runtime = runtime;
@@ -162,22 +172,29 @@ int run(int argc, char** argv)
     }
     auto& limits = request.limits;
     if (!memory.empty())
-        limits.memory = bytes_option(memory, "memory");
+        limits.memory = cli::bytes_option(memory, "memory");
     if (!output_limit.empty())
-        limits.output_bytes = bytes_option(output_limit, "output-limit");
+        limits.output_bytes = cli::bytes_option(output_limit, "output-limit");
     if (!disk.empty())
-        limits.disk = bytes_option(disk, "disk");
+        limits.disk = cli::bytes_option(disk, "disk");
     if (!timeout.empty())
-        limits.wall_time = duration_option(timeout, "timeout");
+        limits.wall_time = cli::duration_option(timeout, "timeout");
     if (!compile_timeout.empty())
-        limits.compile_time = duration_option(compile_timeout, "compile-timeout");
+        limits.compile_time = cli::duration_option(compile_timeout, "compile-timeout");
     if (!cpus.empty())
-        limits.cpus = number_option<double>(cpus, "cpus");
+        limits.cpus = cli::decimal_option(cpus, "cpus");
     if (!pids.empty())
-        limits.pids = number_option<std::uint32_t>(pids, "pids");
+        limits.pids = cli::count_option(pids, "pids");
 
     cli::Session session(common);
-    std::int64_t id = runner::submit(session.context(), request);
+    auto actor = session.actor();
+    std::int64_t id = 0;
+    if (project_ref.empty()) {
+        id = project::submit_run(session.context(), actor, request);
+    } else {
+        auto p = project::find_project(session.db(), actor, project_ref, project::Access::read);
+        id = project::submit_project_run(session.context(), actor, p, request);
+    }
     if (detach) {
         runner::supervise_detached(session.context(), id);
         if (common.json())

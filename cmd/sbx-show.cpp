@@ -3,18 +3,40 @@
 
 #include "cli/session.hpp"
 #include "error.hpp"
+#include "project/access.hpp"
+#include "project/project_runs.hpp"
 #include "runner/run_json.hpp"
 
 namespace {
 
 namespace cli = sbx::cli;
 
-const char* usage = "usage: sbx show RUN [--format text|json]\n";
+const char* usage = "usage: sbx show RUN [--files] [--as USER] [--format text|json]\n";
+
+int show_files(const std::vector<sbx::store::RunFileRecord>& files, const cli::CommonOptions& common)
+{
+    if (common.json()) {
+        auto json = nlohmann::json::array();
+        for (const auto& file : files)
+            json.push_back(sbx::runner::run_file_json(file));
+        cli::print_json(json);
+        return 0;
+    }
+    for (const auto& file : files) {
+        std::cout << "==> " << file.path << " <==\n" << file.content;
+        if (!file.content.empty() && !file.content.ends_with('\n'))
+            std::cout << '\n';
+    }
+    return 0;
+}
 
 int show(int argc, char** argv)
 {
     cli::CommonOptions common;
+    bool files = false;
     cli::po::options_description options("options");
+    options.add_options()("files", cli::po::bool_switch(&files), "print the code the run ran");
+    cli::add_actor_option(options, common);
     auto parsed = cli::parse_command(argc, argv, options, common, usage);
     if (!parsed)
         return 0;
@@ -22,7 +44,10 @@ int show(int argc, char** argv)
     if (args.size() != 1)
         throw sbx::Error(sbx::ErrorKind::usage, args.empty() ? "which run? give its id" : "one run at a time");
     cli::Session session(common);
-    auto json = sbx::runner::run_json(sbx::store::RunStore(session.db()).get(cli::parse_run_id(args[0])));
+    auto id = cli::parse_run_id(args[0]);
+    if (files)
+        return show_files(sbx::project::run_files(session.context(), session.actor(), id), common);
+    auto json = sbx::runner::run_json(sbx::project::find_run(session.db(), session.actor(), id));
     if (common.json()) {
         cli::print_json(json);
         return 0;

@@ -28,10 +28,12 @@ const Verb known_verbs[] = {
     {"config", "show effective settings and where each came from"},
     {"gc", "reap what ended or crashed runs left behind (for cron)"},
     {"logs", "read a run's output, a page at a time or followed live"},
+    {"project", "projects: files, env, forks, archives"},
     {"ps", "list active (or recent) runs"},
-    {"run", "run files on a runtime in a gVisor sandbox"},
+    {"run", "run files or a project in a gVisor sandbox"},
     {"runtime", "list, show and check the runtime catalog; print FAQs"},
-    {"show", "print one run's record"},
+    {"show", "print one run's record, or the code it ran"},
+    {"user", "accounts: passwords, two-factor login, quotas"},
 };
 
 fs::path exec_dir()

@@ -11,6 +11,8 @@ int exit_code(ErrorKind kind) noexcept
     case ErrorKind::unavailable: return 69;
     case ErrorKind::internal: return 70;
     case ErrorKind::conflict: return 75;
+    case ErrorKind::limit: return 75;
+    case ErrorKind::too_large: return 65;
     case ErrorKind::forbidden: return 77;
     case ErrorKind::config: return 78;
     }
@@ -26,6 +28,8 @@ const char* kind_name(ErrorKind kind) noexcept
     case ErrorKind::unavailable: return "unavailable";
     case ErrorKind::internal: return "internal";
     case ErrorKind::conflict: return "conflict";
+    case ErrorKind::limit: return "limit";
+    case ErrorKind::too_large: return "too-large";
     case ErrorKind::forbidden: return "forbidden";
     case ErrorKind::config: return "config";
     }

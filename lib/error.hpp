@@ -13,6 +13,8 @@ enum class ErrorKind {
     unavailable, ///< a service or tool needed is missing or down (69)
     internal,    ///< sbx's own fault (70)
     conflict,    ///< the request conflicts with current state (75)
+    limit,       ///< a rate or quota limit says not now (75)
+    too_large,   ///< input over a size limit or storage quota (65)
     forbidden,   ///< the caller may not do this (77)
     config,      ///< configuration is invalid (78)
 };

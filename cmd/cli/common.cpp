@@ -1,10 +1,12 @@
 #include "cli/common.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <iostream>
 
 #include "common/suggest.hpp"
+#include "config/units.hpp"
 #include "error.hpp"
 
 namespace sbx::cli {
@@ -21,6 +23,51 @@ void add_common_options(po::options_description& options, CommonOptions& common)
                 throw Error(ErrorKind::usage, "--format must be text or json, not '" + v + "'");
         }),
         "output format: text or json")("help,h", po::bool_switch(&common.help), "show this help");
+}
+
+std::uint64_t bytes_option(const std::string& text, const char* option)
+{
+    if (auto value = config::parse_bytes(text))
+        return *value;
+    throw Error(ErrorKind::usage, std::string("--") + option + ": '" + text + "' is not a size such as 256M", option);
+}
+
+std::chrono::milliseconds duration_option(const std::string& text, const char* option)
+{
+    if (auto value = config::parse_duration(text))
+        return *value;
+    throw Error(ErrorKind::usage, std::string("--") + option + ": '" + text + "' is not a duration such as 10s",
+                option);
+}
+
+namespace {
+
+template <typename T>
+T number_option(const std::string& text, const char* option)
+{
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || text.front() == '-')
+        throw Error(ErrorKind::usage, std::string("--") + option + ": '" + text + "' is not a number", option);
+    return value;
+}
+
+} // namespace
+
+double decimal_option(const std::string& text, const char* option)
+{
+    return number_option<double>(text, option);
+}
+
+std::uint32_t count_option(const std::string& text, const char* option)
+{
+    return number_option<std::uint32_t>(text, option);
+}
+
+void add_actor_option(po::options_description& options, CommonOptions& common)
+{
+    options.add_options()("as", po::value<std::string>()->notifier([&](const std::string& v) { common.as = v; }),
+                          "act as this user (default: as the admin)");
 }
 
 std::optional<std::vector<std::string>> parse_command(int argc, char** argv, po::options_description& options,

@@ -1,6 +1,8 @@
 #pragma once
 // What every sbx-* binary shares: --config/--set/--format options, loading settings,
 // mapping errors to exit codes, and printing tables. Front-end code only.
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,12 +22,23 @@ struct CommonOptions {
     std::vector<std::string> overrides;
     std::string format = "text";
     bool help = false;
+    std::optional<std::string> as; ///< --as USER, for verbs that act as a user
 
     bool json() const { return format == "json"; }
 };
 
 /// Adds --config, --set, --format and --help.
 void add_common_options(po::options_description& options, CommonOptions& common);
+
+/// Option values: a size such as 256M, a duration such as 10s, a plain number. Each
+/// throws Error(usage) naming the option.
+std::uint64_t bytes_option(const std::string& text, const char* option);
+std::chrono::milliseconds duration_option(const std::string& text, const char* option);
+double decimal_option(const std::string& text, const char* option);
+std::uint32_t count_option(const std::string& text, const char* option);
+
+/// Adds --as USER: act as that user instead of as the admin.
+void add_actor_option(po::options_description& options, CommonOptions& common);
 
 /// Adds the common options to `options` and parses argv. Returns the positional
 /// arguments, or nullopt when --help was asked for and the usage has been printed.

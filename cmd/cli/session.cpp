@@ -3,9 +3,15 @@
 #include <charconv>
 #include <iostream>
 
+#include "account/users.hpp"
 #include "error.hpp"
 
 namespace sbx::cli {
+
+account::Actor Session::actor()
+{
+    return as_ ? account::actor_for(*db_, *as_) : account::Actor::shell();
+}
 
 std::vector<std::string> supervisor_command(const CommonOptions& common, const config::LoadedSettings& loaded)
 {

@@ -2,6 +2,7 @@
 // What the run verbs open before doing anything: settings, catalog, database.
 #include <memory>
 
+#include "account/actor.hpp"
 #include "cli/common.hpp"
 #include "config/runtime_catalog.hpp"
 #include "runner/run_service.hpp"
@@ -19,9 +20,13 @@ class Session {
     explicit Session(const CommonOptions& common)
         : loaded_(load_settings(common)), catalog_(config::RuntimeCatalog::load(loaded_.settings)),
           db_(runner::open_state(loaded_.settings)), context_{loaded_.settings, catalog_, *db_,
-                                                              supervisor_command(common, loaded_)}
+                                                              supervisor_command(common, loaded_)},
+          as_(common.as)
     {
     }
+
+    /// The user of --as, or the admin shell.
+    account::Actor actor();
 
     const config::Settings& settings() const noexcept { return loaded_.settings; }
     runner::RunContext& context() noexcept { return context_; }
@@ -32,6 +37,7 @@ class Session {
     config::RuntimeCatalog catalog_;
     std::unique_ptr<store::Database> db_;
     runner::RunContext context_;
+    std::optional<std::string> as_;
 };
 
 // Exit statuses of a run, as docker run and timeout(1) have taught users to expect.

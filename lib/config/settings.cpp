@@ -77,6 +77,25 @@ const std::vector<Spec>& specs()
         {"retention.runs_per_project", "50", "finished runs kept per project", FIELD(retention.runs_per_project),
          {}, 1},
         {"retention.max_age", "30d", "finished runs older than this are removed", FIELD(retention.max_age), {}, 1},
+        {"quotas.max_concurrent_runs", "2", "runs one user may have executing at once",
+         FIELD(quotas.max_concurrent_runs), {}, 1},
+        {"quotas.max_memory", "1G", "memory of one user's executing runs, summed", FIELD(quotas.max_memory), {},
+         4 << 20},
+        {"quotas.max_cpus", "2", "CPUs of one user's executing runs, summed", FIELD(quotas.max_cpus), {}, 0.01},
+        {"quotas.max_storage", "50M", "bytes of files in one user's projects", FIELD(quotas.max_storage), {}, 1024},
+        {"quotas.runs_per_hour", "300", "runs one user may start per hour", FIELD(quotas.runs_per_hour), {}, 1},
+        {"quotas.when_busy", "queue", "a run beyond the concurrent quota: queue (waits) or refuse",
+         FIELD(quotas.when_busy), {"queue", "refuse"}},
+        {"projects.max_file_bytes", "1M", "largest file in a project", FIELD(projects.max_file_bytes), {}, 1},
+        {"projects.max_files", "200", "most files in a project", FIELD(projects.max_files), {}, 1},
+        {"projects.max_project_bytes", "10M", "most bytes of files in a project", FIELD(projects.max_project_bytes),
+         {}, 1},
+        {"projects.max_path_length", "255", "longest file path in a project", FIELD(projects.max_path_length), {},
+         1},
+        {"projects.max_path_depth", "16", "most folders deep a project file may be", FIELD(projects.max_path_depth),
+         {}, 1},
+        {"projects.import_max_ratio", "100", "an imported archive may expand at most this many times",
+         FIELD(projects.import_max_ratio), {}, 1},
         {"web.socket", "fcgi.sock", "FastCGI socket nginx connects to", FIELD(web.socket), {}, 0, Base::run_dir},
         {"web.session_ttl", "12h", "longest a login session lives", FIELD(web.session_ttl), {}, 1},
         {"web.idle_timeout", "30m", "a session idle this long ends", FIELD(web.idle_timeout), {}, 1},
@@ -115,13 +134,6 @@ std::string unknown_setting(std::string_view key, const std::vector<std::string>
     if (auto guess = closest_match(key, candidates))
         message += " (did you mean '" + *guess + "'?)";
     return message;
-}
-
-std::string format_number(double value)
-{
-    std::ostringstream out;
-    out << value;
-    return out.str();
 }
 
 // A value as it arrives: text from env/flags/defaults, or a TOML node from the file.

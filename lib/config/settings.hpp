@@ -29,6 +29,26 @@ struct Retention {
     std::chrono::milliseconds max_age{0};
 };
 
+/// What one user may use; a user's own quota (sbx user quota) overrides each field.
+struct Quotas {
+    std::uint32_t max_concurrent_runs = 0;
+    std::uint64_t max_memory = 0; ///< summed over the user's active runs
+    double max_cpus = 0;          ///< summed over the user's active runs
+    std::uint64_t max_storage = 0;
+    std::uint32_t runs_per_hour = 0;
+    std::string when_busy; ///< "queue": a run over the quota waits; "refuse": it is refused
+};
+
+/// Sizes of project files and of imported archives.
+struct ProjectLimits {
+    std::uint64_t max_file_bytes = 0;
+    std::uint32_t max_files = 0;
+    std::uint64_t max_project_bytes = 0;
+    std::uint32_t max_path_length = 0;
+    std::uint32_t max_path_depth = 0;
+    std::uint32_t import_max_ratio = 0;
+};
+
 struct WebSettings {
     std::filesystem::path socket;
     std::chrono::milliseconds session_ttl{0};
@@ -52,6 +72,8 @@ struct Settings {
     Limits limits;
     Limits caps;
     Retention retention;
+    Quotas quotas;
+    ProjectLimits projects;
     WebSettings web;
 };
 

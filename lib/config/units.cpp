@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <utility>
 
 namespace sbx::config {
@@ -87,6 +88,13 @@ std::string format_bytes(std::uint64_t bytes)
         ++unit;
     }
     return std::to_string(bytes) + units[unit];
+}
+
+std::string format_number(double value)
+{
+    std::ostringstream out;
+    out << value;
+    return out.str();
 }
 
 std::string format_duration(std::chrono::milliseconds duration)

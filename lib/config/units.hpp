@@ -19,6 +19,9 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 /// Shortest exact text for a byte size ("256M", "1536K", "100").
 std::string format_bytes(std::uint64_t bytes);
 
+/// A number as a person writes it ("0.5", "2").
+std::string format_number(double value);
+
 /// Shortest exact text for a duration ("10s", "1500ms", "30d").
 std::string format_duration(std::chrono::milliseconds duration);
 

@@ -23,6 +23,7 @@ nlohmann::json run_json(const store::RunRecord& run)
     return {
         {"id", run.id},
         {"project_id", optional_json(run.project_id)},
+        {"user_id", optional_json(run.user_id)},
         {"runtime", run.runtime},
         {"engine", run.engine},
         {"status", store::status_name(run.status)},
@@ -85,6 +86,16 @@ std::string base64(std::string_view bytes)
                                   reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
     out.resize(static_cast<std::size_t>(written));
     return out;
+}
+
+nlohmann::json run_file_json(const store::RunFileRecord& file)
+{
+    nlohmann::json json = {{"path", file.path}, {"size", file.content.size()}};
+    if (is_utf8(file.content))
+        json["text"] = file.content;
+    else
+        json["base64"] = base64(file.content);
+    return json;
 }
 
 nlohmann::json output_line_json(const store::OutputLine& line)

@@ -11,6 +11,8 @@ nlohmann::json run_json(const store::RunRecord& run);
 /// One output line. Text that is valid UTF-8 is "text"; anything else is "base64", so
 /// every byte survives the trip.
 nlohmann::json output_line_json(const store::OutputLine& line);
+/// A file a run ran: {"path", "size", and "text" or "base64" as for output lines}.
+nlohmann::json run_file_json(const store::RunFileRecord& file);
 /// True when `bytes` is valid UTF-8.
 bool is_utf8(std::string_view bytes);
 std::string base64(std::string_view bytes);

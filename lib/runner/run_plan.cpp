@@ -57,6 +57,10 @@ void write_plan(const std::filesystem::path& root, const RunPlan& plan)
                            {"env", plan.env},
                            {"has_stdin", plan.has_stdin},
                            {"limits", limits_to_json(plan.limits)}};
+    if (plan.admission)
+        json["admission"] = {{"max_runs", plan.admission->max_runs},
+                             {"max_memory_bytes", plan.admission->max_memory_bytes},
+                             {"max_cpus", plan.admission->max_cpus}};
     auto path = root / "plan.json";
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
@@ -81,6 +85,12 @@ RunPlan read_plan(const std::filesystem::path& root)
         plan.env = json.at("env").get<std::map<std::string, std::string>>();
         plan.has_stdin = json.at("has_stdin").get<bool>();
         plan.limits = limits_from_json(json.at("limits"));
+        if (json.contains("admission")) {
+            const auto& a = json.at("admission");
+            plan.admission =
+                store::Admission{a.at("max_runs").get<std::uint32_t>(), a.at("max_memory_bytes").get<std::int64_t>(),
+                                 a.at("max_cpus").get<double>()};
+        }
         return plan;
     } catch (const nlohmann::json::exception& e) {
         throw Error(ErrorKind::internal, path.string() + ": malformed run plan: " + e.what());

@@ -3,11 +3,13 @@
 // database: env values are the project's secrets and are never stored with the record).
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "config/settings.hpp"
 #include "process/fd.hpp"
+#include "store/run_store.hpp"
 
 namespace sbx::runner {
 
@@ -17,6 +19,8 @@ struct RunPlan {
     std::map<std::string, std::string> env;
     bool has_stdin = false;
     config::Limits limits;
+    /// The quota the run waits to fit in before it starts; none for the admin's shell.
+    std::optional<store::Admission> admission;
 
     /// The snapshot's stdin file, or an empty fd when the run has no stdin.
     process::UniqueFd open_stdin(const std::filesystem::path& root) const;

@@ -76,6 +76,29 @@ void validate(const RunRequest& request)
     }
 }
 
+// What can be told before the run is queued: a run that could never fit the quota, or one
+// past the hourly count. Concurrency is settled by RunStore (refuse) or admit() (queue).
+void check_quota(store::RunStore& runs, std::int64_t user_id, const RunQuota& quota, const config::Limits& limits)
+{
+    const auto& admission = quota.admission;
+    if (static_cast<std::int64_t>(limits.memory) > admission.max_memory_bytes)
+        throw Error(ErrorKind::usage,
+                    "the run asks for " + config::format_bytes(limits.memory) + " of memory; your quota is " +
+                        config::format_bytes(static_cast<std::uint64_t>(admission.max_memory_bytes)),
+                    "memory");
+    if (limits.cpus > admission.max_cpus + 1e-9)
+        throw Error(ErrorKind::usage,
+                    "the run asks for " + config::format_number(limits.cpus) + " CPUs; your quota is " +
+                        config::format_number(admission.max_cpus),
+                    "cpus");
+    auto hour_ago = std::chrono::system_clock::now() - std::chrono::hours(1);
+    if (runs.count_started_since(user_id, hour_ago) >= quota.runs_per_hour)
+        throw Error(ErrorKind::limit,
+                    "you started " + std::to_string(quota.runs_per_hour) +
+                        " runs in the last hour, as many as your quota allows; try again later",
+                    "runs_per_hour");
+}
+
 } // namespace
 
 std::string sandbox_name(const config::Settings& settings, std::int64_t run_id)
@@ -131,8 +154,22 @@ std::int64_t submit(RunContext& context, const RunRequest& request)
                                 {"stdin", plan.has_stdin}};
 
     store::RunStore runs(context.db);
-    std::int64_t id = runs.create({request.project_id, runtime.id, context.settings.engine,
-                                   config::limits_json(plan.limits).dump(), described.dump()});
+    store::NewRun record{request.project_id, runtime.id, context.settings.engine,
+                         config::limits_json(plan.limits).dump(), described.dump()};
+    record.user_id = request.user_id;
+    record.memory_bytes = static_cast<std::int64_t>(plan.limits.memory);
+    record.cpus = plan.limits.cpus;
+    record.supersede = request.supersede;
+    for (const auto& file : request.files)
+        record.files.push_back({file.name, file.content});
+    if (request.quota && request.user_id) {
+        check_quota(runs, *request.user_id, *request.quota, plan.limits);
+        plan.admission = request.quota->admission;
+        record.admitted = false;
+        if (request.quota->refuse_when_busy)
+            record.max_unfinished = request.quota->admission.max_runs;
+    }
+    std::int64_t id = runs.create(record).id;
     try {
         SnapshotDir snapshot(context.settings.run_dir, id);
         for (const auto& file : request.files)

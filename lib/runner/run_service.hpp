@@ -20,6 +20,13 @@ struct RunFile {
     std::string content;
 };
 
+/// What the user a run belongs to may use (lib/account works it out).
+struct RunQuota {
+    store::Admission admission;
+    std::uint32_t runs_per_hour = 0;
+    bool refuse_when_busy = false; ///< false: a run beyond max_runs waits as queued
+};
+
 struct RunRequest {
     std::string runtime;
     std::vector<RunFile> files; ///< the first is the entry point unless `entry` says otherwise
@@ -29,6 +36,10 @@ struct RunRequest {
     std::map<std::string, std::string> env;
     LimitRequest limits;
     std::optional<std::int64_t> project_id;
+    std::optional<std::int64_t> user_id; ///< none: the admin's shell
+    std::optional<RunQuota> quota;       ///< none: only the host's limits apply
+    /// Cancels this user's unfinished runs of the same project: one build per project.
+    bool supersede = false;
 };
 
 /// What a run needs from its surroundings.
@@ -41,9 +52,11 @@ struct RunContext {
     std::vector<std::string> supervisor_command = {};
 };
 
-/// Validates a request, freezes its files into a snapshot and records the run as queued.
-/// Throws Error(usage) for a bad request (naming the field) and Error(not_found) for an
-/// unknown runtime. The run does not execute until supervise() or supervise_detached().
+/// Validates a request, freezes its files into a snapshot and records the run (with its
+/// files) as queued. Throws Error(usage) for a bad request (naming the field),
+/// Error(not_found) for an unknown runtime and Error(limit) when the quota refuses it. The
+/// run does not execute until supervise() or supervise_detached(); runs it supersedes end
+/// as cancelled, their supervisors kill their sandboxes.
 std::int64_t submit(RunContext& context, const RunRequest& request);
 
 /// Runs a submitted run to its end in this process and returns the final record. `live`

@@ -63,6 +63,8 @@ class Supervisor {
     void execute();
 
   private:
+    /// Waits until the run fits its user's quota; false when it ended meanwhile.
+    bool wait_for_admission();
     std::optional<SlotLease> wait_for_slot();
     void one_stage();
     void two_stages();
@@ -102,6 +104,8 @@ void Supervisor::execute()
                 runs_.append_output(id_, lines, bytes);
             },
             live_);
+        if (!wait_for_admission())
+            return;
         auto slot = wait_for_slot();
         if (!slot)
             return;
@@ -121,6 +125,20 @@ void Supervisor::execute()
     }
     if (sandbox_may_exist_)
         remove_sandbox();
+}
+
+bool Supervisor::wait_for_admission()
+{
+    if (!plan_.admission)
+        return true;
+    for (;;) {
+        switch (runs_.admit(id_, *plan_.admission)) {
+        case store::AdmitResult::admitted: return true;
+        case store::AdmitResult::ended: return false;
+        case store::AdmitResult::wait: break;
+        }
+        std::this_thread::sleep_for(poll_interval * 2);
+    }
 }
 
 std::optional<SlotLease> Supervisor::wait_for_slot()

@@ -48,6 +48,62 @@ const std::vector<Migration>& schema_migrations()
                 PRIMARY KEY (run_id, seq)
             ) STRICT, WITHOUT ROWID;
         )sql"},
+        {3, "users, projects, and the files each run ran", R"sql(
+            CREATE TABLE users (
+                id                  INTEGER PRIMARY KEY,
+                name                TEXT NOT NULL UNIQUE,
+                password_hash       TEXT NOT NULL,
+                is_admin            INTEGER NOT NULL DEFAULT 0,
+                disabled            INTEGER NOT NULL DEFAULT 0,
+                created_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                totp_secret         BLOB,
+                totp_enabled        INTEGER NOT NULL DEFAULT 0,
+                totp_last_step      INTEGER,
+                max_concurrent_runs INTEGER,
+                max_memory          INTEGER,
+                max_cpus            REAL,
+                max_storage         INTEGER,
+                runs_per_hour       INTEGER
+            ) STRICT;
+            CREATE TABLE projects (
+                id          INTEGER PRIMARY KEY,
+                owner_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                name        TEXT NOT NULL,
+                runtime     TEXT NOT NULL,
+                visibility  TEXT NOT NULL CHECK (visibility IN ('private', 'public')),
+                forked_from INTEGER REFERENCES projects (id) ON DELETE SET NULL,
+                created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                UNIQUE (owner_id, name)
+            ) STRICT;
+            CREATE INDEX projects_by_visibility ON projects (visibility, updated_at);
+            CREATE TABLE project_files (
+                id         INTEGER PRIMARY KEY,
+                project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                path       TEXT NOT NULL,
+                content    BLOB NOT NULL,
+                updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                UNIQUE (project_id, path)
+            ) STRICT;
+            CREATE TABLE project_env (
+                project_id INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                name       TEXT NOT NULL,
+                value      TEXT NOT NULL,
+                PRIMARY KEY (project_id, name)
+            ) STRICT, WITHOUT ROWID;
+            ALTER TABLE runs ADD COLUMN user_id INTEGER REFERENCES users (id) ON DELETE SET NULL;
+            ALTER TABLE runs ADD COLUMN memory_bytes INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE runs ADD COLUMN cpus REAL NOT NULL DEFAULT 0;
+            ALTER TABLE runs ADD COLUMN admitted INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX runs_by_user ON runs (user_id, created_at);
+            CREATE TABLE run_files (
+                id      INTEGER PRIMARY KEY,
+                run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                path    TEXT NOT NULL,
+                content BLOB NOT NULL,
+                UNIQUE (run_id, path)
+            ) STRICT;
+        )sql"},
     };
     return migrations;
 }

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "error.hpp"
+#include "store/sqlite_access.hpp"
 
 namespace sbx::store {
 namespace {
@@ -21,15 +22,7 @@ constexpr const char* unfinished_sql = "('queued', 'building', 'running')";
 constexpr const char* columns =
     "id, project_id, runtime, engine, status, stage, reason, exit_code, signal, created_at, "
     "coalesce(started_at, ''), coalesce(finished_at, ''), wall_ms, cpu_ms, peak_memory_bytes, limits, request, "
-    "supervisor_pid, container, output_bytes, cancel_requested";
-
-template <typename T>
-std::optional<T> optional_column(const SQLite::Column& column)
-{
-    if (column.isNull())
-        return std::nullopt;
-    return static_cast<T>(column.getInt64());
-}
+    "supervisor_pid, container, output_bytes, cancel_requested, user_id, memory_bytes, cpus, admitted";
 
 RunRecord read_record(SQLite::Statement& q)
 {
@@ -55,27 +48,11 @@ RunRecord read_record(SQLite::Statement& q)
     r.container = q.getColumn(18).getString();
     r.output_bytes = q.getColumn(19).getInt64();
     r.cancel_requested = q.getColumn(20).getInt() != 0;
+    r.user_id = optional_column<std::int64_t>(q.getColumn(21));
+    r.memory_bytes = q.getColumn(22).getInt64();
+    r.cpus = q.getColumn(23).getDouble();
+    r.admitted = q.getColumn(24).getInt() != 0;
     return r;
-}
-
-template <typename T>
-void bind_optional(SQLite::Statement& q, int index, const std::optional<T>& value)
-{
-    if (value)
-        q.bind(index, static_cast<std::int64_t>(*value));
-    else
-        q.bind(index);
-}
-
-// Wraps SQLite failures where they enter, so callers see sbx errors only.
-template <typename F>
-auto guarded(const char* what, F&& body)
-{
-    try {
-        return body();
-    } catch (const SQLite::Exception& e) {
-        throw Error(ErrorKind::unavailable, std::string("database: cannot ") + what + ": " + e.what());
-    }
 }
 
 std::string iso_utc(std::chrono::system_clock::time_point at)
@@ -116,18 +93,132 @@ const char* stream_name(Stream stream) noexcept
     return stream_names[static_cast<std::size_t>(stream)];
 }
 
-std::int64_t RunStore::create(const NewRun& run)
+CreatedRun RunStore::create(const NewRun& run)
 {
     return guarded("create a run", [&] {
-        SQLite::Statement q(db_.sql(), "INSERT INTO runs (project_id, runtime, engine, status, limits, request) "
-                                       "VALUES (?, ?, ?, 'queued', ?, ?)");
+        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement q(db_.sql(),
+                            "INSERT INTO runs (project_id, runtime, engine, status, limits, request, user_id, "
+                            "memory_bytes, cpus, admitted) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)");
         bind_optional(q, 1, run.project_id);
         q.bind(2, run.runtime);
         q.bind(3, run.engine);
         q.bind(4, run.limits);
         q.bind(5, run.request);
+        bind_optional(q, 6, run.user_id);
+        q.bind(7, run.memory_bytes);
+        q.bind(8, run.cpus);
+        q.bind(9, run.admitted ? 1 : 0);
         q.exec();
-        return db_.sql().getLastInsertRowid();
+        CreatedRun created{db_.sql().getLastInsertRowid(), {}};
+        SQLite::Statement file(db_.sql(), "INSERT INTO run_files (run_id, path, content) VALUES (?, ?, ?)");
+        for (const auto& f : run.files) {
+            file.bind(1, created.id);
+            file.bind(2, f.path);
+            file.bind(3, f.content.data(), static_cast<int>(f.content.size()));
+            file.exec();
+            file.reset();
+        }
+        if (run.supersede && run.project_id) {
+            std::string reason = "replaced by run " + std::to_string(created.id);
+            SQLite::Statement older(db_.sql(), std::string("SELECT id FROM runs WHERE project_id = ? AND user_id IS ? "
+                                                           "AND id != ? AND status IN ") +
+                                                   unfinished_sql);
+            older.bind(1, *run.project_id);
+            bind_optional(older, 2, run.user_id);
+            older.bind(3, created.id);
+            std::vector<std::int64_t> ids;
+            while (older.executeStep())
+                ids.push_back(older.getColumn(0).getInt64());
+            for (auto id : ids) {
+                cancel_in_transaction(id, reason);
+                created.superseded.push_back(get(id));
+            }
+        }
+        if (run.max_unfinished && run.user_id) {
+            SQLite::Statement busy(db_.sql(), std::string("SELECT count(*) FROM runs WHERE user_id = ? AND id != ? "
+                                                          "AND cancel_requested = 0 AND status IN ") +
+                                                  unfinished_sql);
+            busy.bind(1, *run.user_id);
+            busy.bind(2, created.id);
+            busy.executeStep();
+            auto count = busy.getColumn(0).getInt64();
+            if (count >= *run.max_unfinished)
+                throw Error(ErrorKind::limit,
+                            "you have " + std::to_string(count) +
+                                " runs going, as many as your quota allows; wait for one to end "
+                                "or cancel one",
+                            "max_concurrent_runs");
+        }
+        transaction.commit();
+        return created;
+    });
+}
+
+std::vector<RunFileRecord> RunStore::files(std::int64_t id)
+{
+    return guarded("read the files of a run", [&] {
+        SQLite::Statement q(db_.sql(), "SELECT path, content FROM run_files WHERE run_id = ? ORDER BY path");
+        q.bind(1, id);
+        std::vector<RunFileRecord> files;
+        while (q.executeStep()) {
+            const auto& content = q.getColumn(1);
+            files.push_back({q.getColumn(0).getString(), std::string(static_cast<const char*>(content.getBlob()),
+                                                                     static_cast<std::size_t>(content.getBytes()))});
+        }
+        return files;
+    });
+}
+
+AdmitResult RunStore::admit(std::int64_t id, const Admission& admission)
+{
+    return guarded("admit a run", [&] {
+        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        RunRecord run = get(id);
+        if (is_final(run.status))
+            return AdmitResult::ended;
+        if (run.admitted)
+            return AdmitResult::admitted;
+        SQLite::Statement q(db_.sql(), std::string("SELECT count(*), coalesce(sum(memory_bytes), 0), "
+                                                   "coalesce(sum(cpus), 0) FROM runs WHERE user_id IS ? AND "
+                                                   "admitted = 1 AND status IN ") +
+                                           unfinished_sql);
+        bind_optional(q, 1, run.user_id);
+        q.executeStep();
+        auto count = q.getColumn(0).getInt64();
+        auto memory = q.getColumn(1).getInt64();
+        double cpus = q.getColumn(2).getDouble();
+        constexpr double epsilon = 1e-9;
+        if (count >= static_cast<std::int64_t>(admission.max_runs) ||
+            memory + run.memory_bytes > admission.max_memory_bytes || cpus + run.cpus > admission.max_cpus + epsilon)
+            return AdmitResult::wait;
+        SQLite::Statement mark(db_.sql(), "UPDATE runs SET admitted = 1 WHERE id = ?");
+        mark.bind(1, id);
+        mark.exec();
+        transaction.commit();
+        return AdmitResult::admitted;
+    });
+}
+
+std::int64_t RunStore::count_unfinished(std::int64_t user_id)
+{
+    return guarded("count runs", [&] {
+        SQLite::Statement q(db_.sql(),
+                            std::string("SELECT count(*) FROM runs WHERE user_id = ? AND status IN ") + unfinished_sql);
+        q.bind(1, user_id);
+        q.executeStep();
+        return q.getColumn(0).getInt64();
+    });
+}
+
+std::int64_t RunStore::count_started_since(std::int64_t user_id, std::chrono::system_clock::time_point since)
+{
+    return guarded("count runs", [&] {
+        SQLite::Statement q(db_.sql(), "SELECT count(*) FROM runs WHERE user_id = ? AND created_at >= ?");
+        q.bind(1, user_id);
+        q.bind(2, iso_utc(since));
+        q.executeStep();
+        return q.getColumn(0).getInt64();
     });
 }
 
@@ -157,11 +248,15 @@ std::vector<RunRecord> RunStore::list(const RunFilter& filter)
             sql += std::string(" AND status IN ") + unfinished_sql;
         if (filter.project_id)
             sql += " AND project_id = ?";
+        if (filter.user_id)
+            sql += " AND user_id = ?";
         sql += " ORDER BY id DESC LIMIT ?";
         SQLite::Statement q(db_.sql(), sql);
         int index = 1;
         if (filter.project_id)
             q.bind(index++, *filter.project_id);
+        if (filter.user_id)
+            q.bind(index++, *filter.user_id);
         q.bind(index, static_cast<std::int64_t>(filter.limit));
         std::vector<RunRecord> runs;
         while (q.executeStep())
@@ -234,22 +329,27 @@ RunRecord RunStore::request_cancel(std::int64_t id, const std::string& reason)
 {
     guarded("cancel a run", [&] {
         SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement queued(db_.sql(), "UPDATE runs SET status = 'cancelled', reason = ?, cancel_requested = 1, "
-                                            "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
-                                            "WHERE id = ? AND status = 'queued'");
-        queued.bind(1, reason);
-        queued.bind(2, id);
-        if (queued.exec() == 0) {
-            SQLite::Statement active(db_.sql(), std::string("UPDATE runs SET cancel_requested = 1, reason = ? "
-                                                            "WHERE id = ? AND status IN ") +
-                                                    unfinished_sql);
-            active.bind(1, reason);
-            active.bind(2, id);
-            active.exec();
-        }
+        cancel_in_transaction(id, reason);
         transaction.commit();
     });
     return get(id);
+}
+
+void RunStore::cancel_in_transaction(std::int64_t id, const std::string& reason)
+{
+    SQLite::Statement queued(db_.sql(), "UPDATE runs SET status = 'cancelled', reason = ?, cancel_requested = 1, "
+                                        "finished_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                                        "WHERE id = ? AND status = 'queued'");
+    queued.bind(1, reason);
+    queued.bind(2, id);
+    if (queued.exec() == 0) {
+        SQLite::Statement active(db_.sql(), std::string("UPDATE runs SET cancel_requested = 1, reason = ? "
+                                                        "WHERE id = ? AND status IN ") +
+                                                unfinished_sql);
+        active.bind(1, reason);
+        active.bind(2, id);
+        active.exec();
+    }
 }
 
 std::int64_t RunStore::queue_position(std::int64_t id)

@@ -27,6 +27,7 @@ const char* stream_name(Stream stream) noexcept;
 struct RunRecord {
     std::int64_t id = 0;
     std::optional<std::int64_t> project_id;
+    std::optional<std::int64_t> user_id; ///< who started it; none for the admin's shell
     std::string runtime;
     std::string engine;
     RunStatus status = RunStatus::queued;
@@ -46,6 +47,15 @@ struct RunRecord {
     std::string container;
     std::int64_t output_bytes = 0;
     bool cancel_requested = false;
+    std::int64_t memory_bytes = 0; ///< reserved from the user's quota while admitted
+    double cpus = 0;
+    bool admitted = false; ///< counted against the user's quota (until it ends)
+};
+
+/// A file as it was frozen with a run.
+struct RunFileRecord {
+    std::string path;
+    std::string content;
 };
 
 struct NewRun {
@@ -54,7 +64,31 @@ struct NewRun {
     std::string engine;
     std::string limits;
     std::string request;
+    std::optional<std::int64_t> user_id;
+    std::int64_t memory_bytes = 0;
+    double cpus = 0;
+    bool admitted = true; ///< false: waits for admit() before it may start
+    std::vector<RunFileRecord> files;
+    /// Cancels the unfinished runs of the same project by the same user: one build per project.
+    bool supersede = false;
+    /// Refuses (Error(limit)) when the user already has this many unfinished runs, besides
+    /// the ones superseded; checked in the same transaction as the insert.
+    std::optional<std::uint32_t> max_unfinished;
 };
+
+struct CreatedRun {
+    std::int64_t id = 0;
+    std::vector<RunRecord> superseded; ///< as they were after being cancelled
+};
+
+/// What one user's admitted runs may add up to.
+struct Admission {
+    std::uint32_t max_runs = 0;
+    std::int64_t max_memory_bytes = 0;
+    double max_cpus = 0;
+};
+
+enum class AdmitResult { admitted, wait, ended };
 
 /// How a run ended.
 struct RunEnd {
@@ -77,6 +111,7 @@ struct OutputLine {
 struct RunFilter {
     bool active_only = false; ///< queued, building or running
     std::optional<std::int64_t> project_id;
+    std::optional<std::int64_t> user_id;
     std::size_t limit = 100;
 };
 
@@ -84,8 +119,17 @@ class RunStore {
   public:
     explicit RunStore(Database& db) : db_(db) {}
 
-    /// Inserts a queued run and returns its id.
-    std::int64_t create(const NewRun& run);
+    /// Inserts a queued run with its files, and supersedes, in one transaction.
+    CreatedRun create(const NewRun& run);
+    /// The files a run ran, by path.
+    std::vector<RunFileRecord> files(std::int64_t id);
+    /// Admits a queued run of `user_id` when its memory and CPUs fit beside that user's other
+    /// admitted unfinished runs; atomic, so concurrent supervisors never overcommit.
+    AdmitResult admit(std::int64_t id, const Admission& admission);
+    /// Unfinished runs of a user.
+    std::int64_t count_unfinished(std::int64_t user_id);
+    /// Runs a user started at or after `since`.
+    std::int64_t count_started_since(std::int64_t user_id, std::chrono::system_clock::time_point since);
     std::optional<RunRecord> find(std::int64_t id);
     /// Throws Error(not_found).
     RunRecord get(std::int64_t id);
@@ -116,6 +160,8 @@ class RunStore {
     std::vector<std::int64_t> expire(std::size_t keep, std::chrono::system_clock::time_point older_than, bool dry_run);
 
   private:
+    void cancel_in_transaction(std::int64_t id, const std::string& reason);
+
     Database& db_;
 };
 

@@ -16,7 +16,7 @@ struct Fixture {
 
     std::int64_t new_run(std::optional<std::int64_t> project = std::nullopt)
     {
-        return runs.create({project, "python-3.11", "podman", "{}", "{}"});
+        return runs.create({project, "python-3.11", "podman", "{}", "{}"}).id;
     }
 };
 

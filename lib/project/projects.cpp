@@ -1,0 +1,262 @@
+#include "project/projects.hpp"
+
+#include <regex>
+
+#include "account/names.hpp"
+#include "account/quota.hpp"
+#include "error.hpp"
+#include "store/user_store.hpp"
+
+namespace sbx::project {
+namespace {
+
+constexpr std::size_t max_env_vars = 200;
+constexpr std::size_t max_env_value = std::size_t{64} * 1024;
+
+// What a write to a project of `owner_id` must stay within.
+store::StorageLimits storage_limits(runner::RunContext& context, std::int64_t owner_id)
+{
+    const auto& p = context.settings.projects;
+    auto owner = store::UserStore(context.db).get(owner_id);
+    auto quota = account::effective_quota(context.settings.quotas, owner.quota);
+    return {p.max_file_bytes, p.max_files, p.max_project_bytes, quota.max_storage};
+}
+
+store::ProjectRecord reload(runner::RunContext& context, std::int64_t id)
+{
+    auto project = store::ProjectStore(context.db).find(id);
+    if (!project)
+        throw Error(ErrorKind::not_found, "no project " + std::to_string(id), "project");
+    return *project;
+}
+
+std::string entry_file(const config::Runtime& runtime)
+{
+    return runtime.file.empty() ? "main" : runtime.file;
+}
+
+} // namespace
+
+PathLimits path_limits(const config::Settings& settings)
+{
+    PathLimits limits;
+    limits.max_length = settings.projects.max_path_length;
+    limits.max_depth = settings.projects.max_path_depth;
+    return limits;
+}
+
+store::ProjectRecord create_project(runner::RunContext& context, const account::Actor& actor, std::string_view ref_text,
+                                    const std::string& runtime_id, bool is_public)
+{
+    ProjectRef ref = parse_project_ref(ref_text);
+    std::int64_t owner = owner_of(context.db, actor, ref);
+    if (!actor.admin && !actor.is(owner))
+        throw Error(ErrorKind::forbidden, "you may create projects of your own only", "project");
+    const config::Runtime& runtime = context.catalog.get(runtime_id);
+    store::NewProject project{owner,     ref.name,     runtime.id,
+                              is_public, std::nullopt, {{entry_file(runtime), runtime.hello_world}}};
+    return reload(context, store::ProjectStore(context.db).create(project, storage_limits(context, owner)));
+}
+
+std::vector<store::ProjectRecord> list_projects(runner::RunContext& context, const account::Actor& actor)
+{
+    store::ProjectStore projects(context.db);
+    if (!actor.is_shell())
+        return projects.list_owned(*actor.user_id);
+    std::vector<store::ProjectRecord> all;
+    for (const auto& user : store::UserStore(context.db).list()) {
+        auto owned = projects.list_owned(user.id);
+        all.insert(all.end(), owned.begin(), owned.end());
+    }
+    return all;
+}
+
+std::vector<store::ProjectRecord> gallery(runner::RunContext& context)
+{
+    return store::ProjectStore(context.db).list_public(1000);
+}
+
+store::ProjectRecord rename_project(runner::RunContext& context, const account::Actor& actor,
+                                    const store::ProjectRecord& project, const std::string& new_name)
+{
+    authorize(actor, project, Access::write);
+    account::check_project_name(new_name);
+    store::ProjectStore(context.db).rename(project.id, new_name);
+    return reload(context, project.id);
+}
+
+store::ProjectRecord set_runtime(runner::RunContext& context, const account::Actor& actor,
+                                 const store::ProjectRecord& project, const std::string& runtime)
+{
+    authorize(actor, project, Access::write);
+    store::ProjectStore(context.db).set_runtime(project.id, context.catalog.get(runtime).id);
+    return reload(context, project.id);
+}
+
+store::ProjectRecord set_visibility(runner::RunContext& context, const account::Actor& actor,
+                                    const store::ProjectRecord& project, bool is_public)
+{
+    authorize(actor, project, Access::write);
+    store::ProjectStore(context.db).set_public(project.id, is_public);
+    return reload(context, project.id);
+}
+
+void delete_project(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project)
+{
+    authorize(actor, project, Access::write);
+    store::RunStore runs(context.db);
+    for (const auto& run : runs.list({.active_only = true, .project_id = project.id}))
+        runs.request_cancel(run.id, "project deleted");
+    store::ProjectStore(context.db).remove(project.id);
+}
+
+bool put_file(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+              std::string_view path, const std::string& content)
+{
+    authorize(actor, project, Access::write);
+    std::string normal = normalize_path(path, path_limits(context.settings));
+    return store::ProjectStore(context.db)
+        .put_file(project.id, normal, content, storage_limits(context, project.owner_id));
+}
+
+std::string get_file(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+                     std::string_view path)
+{
+    authorize(actor, project, Access::read);
+    std::string normal = normalize_path(path, path_limits(context.settings));
+    auto content = store::ProjectStore(context.db).read_file(project.id, normal);
+    if (!content)
+        throw Error(ErrorKind::not_found, "no file " + quote_path(normal) + " in the project", "path");
+    return *content;
+}
+
+std::vector<store::FileEntry> list_files(runner::RunContext& context, const account::Actor& actor,
+                                         const store::ProjectRecord& project)
+{
+    authorize(actor, project, Access::read);
+    return store::ProjectStore(context.db).list_files(project.id);
+}
+
+void remove_file(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+                 std::string_view path)
+{
+    authorize(actor, project, Access::write);
+    store::ProjectStore(context.db).remove_file(project.id, normalize_path(path, path_limits(context.settings)));
+}
+
+void move_file(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+               std::string_view from, std::string_view to)
+{
+    authorize(actor, project, Access::write);
+    auto limits = path_limits(context.settings);
+    store::ProjectStore(context.db).move_file(project.id, normalize_path(from, limits), normalize_path(to, limits));
+}
+
+std::map<std::string, std::string> list_env(runner::RunContext& context, const account::Actor& actor,
+                                            const store::ProjectRecord& project)
+{
+    authorize(actor, project, Access::write);
+    return store::ProjectStore(context.db).env(project.id);
+}
+
+void set_env(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+             const std::string& name, const std::string& value)
+{
+    authorize(actor, project, Access::write);
+    static const std::regex pattern("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    if (!std::regex_match(name, pattern))
+        throw Error(ErrorKind::usage,
+                    "'" + printable(name) +
+                        "' is not a valid variable name (letters, digits and '_', not starting with a digit)",
+                    "name");
+    if (value.find('\0') != std::string::npos)
+        throw Error(ErrorKind::usage, "the value of " + name + " contains a NUL byte", "value");
+    if (value.size() > max_env_value)
+        throw Error(ErrorKind::too_large, "the value of " + name + " is longer than 64K", "value");
+    store::ProjectStore projects(context.db);
+    auto env = projects.env(project.id);
+    if (!env.contains(name) && env.size() >= max_env_vars)
+        throw Error(ErrorKind::too_large, "a project may have at most 200 environment variables", "name");
+    projects.set_env(project.id, name, value);
+}
+
+void unset_env(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+               const std::string& name)
+{
+    authorize(actor, project, Access::write);
+    if (!store::ProjectStore(context.db).unset_env(project.id, name))
+        throw Error(ErrorKind::not_found, "no variable '" + printable(name) + "' in the project", "name");
+}
+
+store::ProjectRecord fork_project(runner::RunContext& context, const account::Actor& actor,
+                                  const store::ProjectRecord& source, std::optional<std::string> ref_text)
+{
+    authorize(actor, source, Access::read);
+    ProjectRef ref = parse_project_ref(ref_text.value_or(source.name));
+    std::int64_t owner = owner_of(context.db, actor, ref);
+    if (!actor.admin && !actor.is(owner))
+        throw Error(ErrorKind::forbidden, "you may fork into projects of your own only", "project");
+    store::ProjectStore projects(context.db);
+    std::vector<store::ProjectFile> files = projects.all_files(source.id);
+    store::NewProject copy{owner, ref.name, source.runtime, false, source.id, std::move(files)};
+    return reload(context, projects.create(copy, storage_limits(context, owner)));
+}
+
+store::ProjectRecord import_project(runner::RunContext& context, const account::Actor& actor, std::string_view ref_text,
+                                    std::string_view archive, const std::optional<std::string>& runtime_id,
+                                    bool is_public)
+{
+    ProjectRef ref = parse_project_ref(ref_text);
+    std::int64_t owner = owner_of(context.db, actor, ref);
+    if (!actor.admin && !actor.is(owner))
+        throw Error(ErrorKind::forbidden, "you may import into projects of your own only", "project");
+    auto storage = storage_limits(context, owner);
+    const auto& p = context.settings.projects;
+    ArchiveLimits limits;
+    limits.max_total_bytes = p.max_project_bytes;
+    limits.max_entries = std::size_t{p.max_files} * 4; // folders are entries too
+    limits.max_file_bytes = p.max_file_bytes;
+    limits.max_ratio = p.import_max_ratio;
+    std::vector<ArchiveFile> read = read_archive(archive, limits, path_limits(context.settings));
+    if (read.empty())
+        throw Error(ErrorKind::data, "the archive holds no files", "archive");
+
+    std::string runtime;
+    if (runtime_id) {
+        runtime = context.catalog.get(*runtime_id).id;
+    } else {
+        std::vector<std::string> matches;
+        for (const auto& candidate : context.catalog.runtimes())
+            for (const auto& file : read)
+                if (!candidate.file.empty() && file.path == candidate.file) {
+                    matches.push_back(candidate.id);
+                    break;
+                }
+        if (matches.size() != 1) {
+            std::string list;
+            for (const auto& m : matches)
+                list += (list.empty() ? "" : ", ") + m;
+            throw Error(ErrorKind::usage,
+                        matches.empty() ? "which runtime? no runtime's entry file is in the archive; give --runtime"
+                                        : "which runtime? the archive fits " + list + "; give --runtime",
+                        "runtime");
+        }
+        runtime = matches.front();
+    }
+    store::NewProject project{owner, ref.name, runtime, is_public, std::nullopt, {}};
+    for (auto& file : read)
+        project.files.push_back({std::move(file.path), std::move(file.content)});
+    return reload(context, store::ProjectStore(context.db).create(project, storage));
+}
+
+std::string export_project(runner::RunContext& context, const account::Actor& actor,
+                           const store::ProjectRecord& project, ArchiveFormat format)
+{
+    authorize(actor, project, Access::read);
+    std::vector<ArchiveFile> files;
+    for (auto& file : store::ProjectStore(context.db).all_files(project.id))
+        files.push_back({std::move(file.path), std::move(file.content)});
+    return write_archive(files, format);
+}
+
+} // namespace sbx::project

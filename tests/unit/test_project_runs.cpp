@@ -1,0 +1,177 @@
+#include <catch2/catch.hpp>
+
+#include <thread>
+
+#include "account/users.hpp"
+#include "error.hpp"
+#include "project/access.hpp"
+#include "project/project_runs.hpp"
+#include "project/projects.hpp"
+#include "store/run_store.hpp"
+#include "test_world.hpp"
+
+using namespace sbx;
+using account::Actor;
+using Catch::Matchers::Contains;
+using store::RunStatus;
+
+namespace {
+
+ErrorKind kind_of(const std::function<void()>& body)
+{
+    try {
+        body();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    FAIL("no error thrown");
+    return ErrorKind::internal;
+}
+
+struct Runs : test::World {
+    explicit Runs(std::vector<std::string> overrides = {}) : World(std::move(overrides))
+    {
+        account::add_user(*db, Actor::shell(), "alice", "password-a", false);
+        account::add_user(*db, Actor::shell(), "bob", "password-b", false);
+        alice = account::actor_for(*db, "alice");
+        bob = account::actor_for(*db, "bob");
+    }
+    Actor alice, bob;
+};
+
+} // namespace
+
+TEST_CASE("a project run freezes the files and env it ran with", "[project-runs]")
+{
+    Runs w;
+    auto p = project::create_project(w.context, w.alice, "app", "python-3.11", true);
+    project::put_file(w.context, w.alice, p, "main.py", "print(1)\n");
+    project::set_env(w.context, w.alice, p, "TOKEN", "s3cret");
+    auto id = project::submit_project_run(w.context, w.alice, p, {});
+    project::put_file(w.context, w.alice, p, "main.py", "print(2)\n");
+
+    auto run = project::find_run(*w.db, w.alice, id);
+    CHECK(run.user_id == w.alice.user_id);
+    CHECK(run.project_id == p.id);
+    auto files = project::run_files(w.context, w.alice, id);
+    REQUIRE(files.size() == 1);
+    CHECK(files[0].content == "print(1)\n");
+    CHECK(kind_of([&] { project::find_run(*w.db, w.bob, id); }) == ErrorKind::not_found);
+    CHECK(kind_of([&] { project::run_files(w.context, w.bob, id); }) == ErrorKind::not_found);
+    CHECK(kind_of([&] { project::cancel_run(w.context, w.bob, id, "no"); }) == ErrorKind::not_found);
+    CHECK(project::find_run(*w.db, Actor::shell(), id).id == id);
+
+    // Bob may run Alice's public project: the run is his, without her secrets.
+    auto bobs = project::submit_project_run(w.context, w.bob, p, {});
+    CHECK(project::find_run(*w.db, w.bob, bobs).user_id == w.bob.user_id);
+    auto plan = std::filesystem::path(w.settings.run_dir) / std::to_string(bobs) / "plan.json";
+    std::ifstream in(plan);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(text.find("s3cret") == std::string::npos);
+    // ... and Alice's run is not his to replace.
+    CHECK(store::RunStore(*w.db).get(id).status == RunStatus::queued);
+    CHECK(project::project_history(w.context, w.bob, p, 10).size() == 1);
+    CHECK(project::project_history(w.context, Actor::shell(), p, 10).size() == 2);
+}
+
+TEST_CASE("one build per project: of 50 concurrent starts exactly one survives", "[project-runs][race]")
+{
+    Runs w;
+    auto p = project::create_project(w.context, w.alice, "race", "python-3.11", false);
+    constexpr int starts = 50;
+    std::vector<std::int64_t> ids(starts, 0);
+    std::vector<std::string> errors(starts);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < starts; ++i)
+        threads.emplace_back([&, i] {
+            try {
+                store::Database db(w.settings.database); // one connection each, as separate processes have
+                runner::RunContext context{w.settings, w.catalog, db};
+                ids[i] = project::submit_project_run(context, w.alice, p, {});
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    for (const auto& e : errors)
+        CHECK(e.empty());
+
+    store::RunStore runs(*w.db);
+    auto all = runs.list({.project_id = p.id, .limit = 1000});
+    REQUIRE(all.size() == starts);
+    int unfinished = 0;
+    std::int64_t survivor = 0;
+    for (const auto& run : all)
+        if (!store::is_final(run.status)) {
+            ++unfinished;
+            survivor = run.id;
+        }
+    CHECK(unfinished == 1);
+    CHECK(survivor == std::max_element(all.begin(), all.end(), [](auto& a, auto& b) { return a.id < b.id; })->id);
+    for (const auto& run : all)
+        if (run.id != survivor) {
+            CHECK(run.status == RunStatus::cancelled);
+            CHECK_THAT(run.reason, Catch::Matchers::StartsWith("replaced by run "));
+        }
+}
+
+TEST_CASE("admission: a user's runs fit their concurrency, memory and CPU quota", "[project-runs][quota]")
+{
+    Runs w;
+    store::RunStore runs(*w.db);
+    auto make = [&](std::int64_t memory, double cpus) {
+        store::NewRun run{std::nullopt, "python-3.11", "podman", "{}", "{}"};
+        run.user_id = w.alice.user_id;
+        run.memory_bytes = memory;
+        run.cpus = cpus;
+        run.admitted = false;
+        return runs.create(run).id;
+    };
+    store::Admission quota{2, 1000, 1.5};
+    auto a = make(400, 0.5);
+    auto b = make(400, 0.5);
+    auto c = make(100, 0.25);
+    CHECK(runs.admit(a, quota) == store::AdmitResult::admitted);
+    CHECK(runs.admit(b, quota) == store::AdmitResult::admitted);
+    CHECK(runs.admit(c, quota) == store::AdmitResult::wait); // two already
+    runs.finish(a, {.status = RunStatus::succeeded});
+    CHECK(runs.admit(c, quota) == store::AdmitResult::admitted); // a's share came back
+
+    auto d = make(700, 0.25);
+    runs.finish(b, {.status = RunStatus::failed});
+    CHECK(runs.admit(d, {5, 1000, 4}) == store::AdmitResult::admitted);
+    auto e = make(300, 0.25); // 100 + 700 + 300 > 1000
+    CHECK(runs.admit(e, {5, 1000, 4}) == store::AdmitResult::wait);
+    CHECK(runs.admit(e, {5, 2000, 0.5}) == store::AdmitResult::wait); // 0.25 * 3 > 0.5 CPUs
+    runs.request_cancel(e, "gave up");
+    CHECK(runs.admit(e, {5, 2000, 4}) == store::AdmitResult::ended);
+}
+
+TEST_CASE("quota refusals say which limit", "[project-runs][quota]")
+{
+    Runs w({"quotas.runs_per_hour=2", "quotas.max_memory=512M", "quotas.max_concurrent_runs=1",
+            "quotas.when_busy=refuse"});
+    auto p = project::create_project(w.context, w.alice, "one", "python-3.11", false);
+    auto q = project::create_project(w.context, w.alice, "two", "python-3.11", false);
+    runner::RunRequest big;
+    big.limits.memory = std::uint64_t{1} << 30;
+    CHECK_THROWS_WITH(project::submit_project_run(w.context, w.alice, p, big), Contains("your quota is 512M"));
+
+    project::submit_project_run(w.context, w.alice, p, {});
+    CHECK_THROWS_WITH(project::submit_project_run(w.context, w.alice, q, {}), Contains("as many as your quota"));
+    // A new run of the same project replaces the old one rather than being refused.
+    project::submit_project_run(w.context, w.alice, p, {});
+    try {
+        project::submit_project_run(w.context, w.alice, p, {});
+        FAIL("the third run in an hour was accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::limit);
+        CHECK(e.field() == "runs_per_hour");
+    }
+    // The admin's shell is held to no user quota.
+    runner::RunRequest loose;
+    loose.runtime = "python-3.11";
+    loose.files = {{"main.py", "print(1)\n"}};
+    CHECK(project::submit_run(w.context, Actor::shell(), loose) > 0);
+}

@@ -189,7 +189,7 @@ void unset_env(runner::RunContext& context, const account::Actor& actor, const s
 }
 
 store::ProjectRecord fork_project(runner::RunContext& context, const account::Actor& actor,
-                                  const store::ProjectRecord& source, std::optional<std::string> ref_text)
+                                  const store::ProjectRecord& source, const std::optional<std::string>& ref_text)
 {
     authorize(actor, source, Access::read);
     ProjectRef ref = parse_project_ref(ref_text.value_or(source.name));

@@ -57,7 +57,7 @@ void unset_env(runner::RunContext& context, const account::Actor& actor, const s
 /// Copies a project the actor may read (files and runtime, not env) into a new private
 /// project of the actor named `ref` (default: the source's name).
 store::ProjectRecord fork_project(runner::RunContext& context, const account::Actor& actor,
-                                  const store::ProjectRecord& source, std::optional<std::string> ref);
+                                  const store::ProjectRecord& source, const std::optional<std::string>& ref);
 
 /// Creates a project from a tar, tar.gz or zip archive, all or nothing. Without a runtime,
 /// the one whose entry file name the archive holds, when only one does.

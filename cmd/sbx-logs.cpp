@@ -15,7 +15,7 @@ namespace {
 namespace cli = sbx::cli;
 namespace store = sbx::store;
 
-const char* usage = "usage: sbx logs RUN [--from SEQ] [--size N] [--follow] [--stream stdout|stderr]\n"
+const char* usage = "usage: sbx logs RUN [--as USER] [--from SEQ] [--size N] [--follow] [--stream stdout|stderr]\n"
                     "                [--format text|json]\n";
 
 void write_line(const store::OutputLine& line)

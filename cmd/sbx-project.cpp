@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "cli/session.hpp"
@@ -66,7 +67,7 @@ void write_output(const std::string& path, const std::string& bytes)
 {
     if (path.empty() || path == "-") {
         if (isatty(STDOUT_FILENO) && bytes.find('\0') != std::string::npos)
-            throw Error(ErrorKind::usage, "not writing an archive to a terminal: give -o FILE or redirect stdout");
+            throw Error(ErrorKind::usage, "not writing binary content to a terminal: redirect stdout (or -o FILE)");
         std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         std::cout.flush();
         return;
@@ -155,7 +156,22 @@ int env(cli::Session& session, std::vector<std::string>& args, const Options& o,
 // `export` has its own --format (the archive's); the common one is text|json.
 void take_archive_format(int& argc, char** argv, Options& o)
 {
-    if (argc < 2 || std::string_view(argv[1]) != "export")
+    // The subcommand is the first argument that is neither an option nor an option's value.
+    static const std::set<std::string_view> with_value = {"--as",      "--config", "--set", "-r",
+                                                          "--runtime", "--from",   "-o",    "--output"};
+    bool is_export = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (with_value.contains(arg)) {
+            ++i;
+            continue;
+        }
+        if (arg.starts_with('-'))
+            continue;
+        is_export = arg == "export";
+        break;
+    }
+    if (!is_export)
         return;
     int out = 1;
     for (int i = 1; i < argc; ++i) {
@@ -239,7 +255,7 @@ int run(int argc, char** argv)
         }
         std::vector<std::vector<std::string>> rows{{"PATH", "SIZE", "UPDATED"}};
         for (const auto& f : files)
-            rows.push_back({f.path, std::to_string(f.size), f.updated_at});
+            rows.push_back({project::printable(f.path), std::to_string(f.size), f.updated_at});
         cli::print_table(rows);
     } else if (verb == "put") {
         expect_args(args, 2, "put NAME PATH [--from FILE|-]");

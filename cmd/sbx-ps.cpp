@@ -10,7 +10,7 @@ namespace {
 namespace cli = sbx::cli;
 namespace store = sbx::store;
 
-const char* usage = "usage: sbx ps [--all] [--limit N] [--format text|json]\n";
+const char* usage = "usage: sbx ps [--all] [--limit N] [--as USER] [--format text|json]\n";
 
 std::string describe(store::RunStore& runs, const store::RunRecord& run)
 {

@@ -1,9 +1,13 @@
 // sbx-show: print one run's record.
+#include <unistd.h>
+
+#include <cstdio>
 #include <iostream>
 
 #include "cli/session.hpp"
 #include "error.hpp"
 #include "project/access.hpp"
+#include "project/project_path.hpp"
 #include "project/project_runs.hpp"
 #include "runner/run_json.hpp"
 
@@ -12,6 +16,22 @@ namespace {
 namespace cli = sbx::cli;
 
 const char* usage = "usage: sbx show RUN [--files] [--as USER] [--format text|json]\n";
+
+std::string inert(const std::string& text)
+{
+    std::string out;
+    for (char c : text) {
+        auto byte = static_cast<unsigned char>(c);
+        if ((byte < 0x20 && c != '\n' && c != '\t') || byte == 0x7f) {
+            char escaped[8];
+            std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+            out += escaped;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
 
 int show_files(const std::vector<sbx::store::RunFileRecord>& files, const cli::CommonOptions& common)
 {
@@ -22,8 +42,11 @@ int show_files(const std::vector<sbx::store::RunFileRecord>& files, const cli::C
         cli::print_json(json);
         return 0;
     }
+    // Code is someone's input: on a terminal its control characters are shown, not obeyed.
+    bool tty = isatty(STDOUT_FILENO) != 0;
     for (const auto& file : files) {
-        std::cout << "==> " << file.path << " <==\n" << file.content;
+        std::cout << "==> " << sbx::project::printable(file.path) << " <==\n"
+                  << (tty ? inert(file.content) : file.content);
         if (!file.content.empty() && !file.content.ends_with('\n'))
             std::cout << '\n';
     }

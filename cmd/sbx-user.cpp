@@ -102,7 +102,10 @@ int totp(cli::Session& session, std::vector<std::string>& args, const Options& o
     std::string name = need_name(args, "totp enable");
     auto enrolment = account::begin_totp(db, actor, name, totp_issuer);
     if (common.json()) {
-        cli::print_json({{"uri", enrolment.uri}, {"secret", enrolment.secret_base32}, {"enabled", false}});
+        bool confirmed = !options.code.empty();
+        if (confirmed)
+            account::confirm_totp(db, actor, name, options.code, std::chrono::system_clock::now());
+        cli::print_json({{"uri", enrolment.uri}, {"secret", enrolment.secret_base32}, {"enabled", confirmed}});
         return 0;
     }
     std::cout << "Scan this with an authenticator app, or type the secret " << enrolment.secret_base32 << ":\n\n"

@@ -30,6 +30,8 @@ void check_quota_values(const store::QuotaOverrides& quota)
         throw Error(ErrorKind::usage, "max-memory must be at least 4M", "max_memory");
     if (quota.max_cpus && !(*quota.max_cpus >= 0.01 && *quota.max_cpus <= 1024))
         throw Error(ErrorKind::usage, "max-cpus must be a number from 0.01 to 1024", "max_cpus");
+    if (quota.max_storage && *quota.max_storage < 1024)
+        throw Error(ErrorKind::usage, "max-storage must be at least 1K", "max_storage");
     if (quota.runs_per_hour && *quota.runs_per_hour == 0)
         throw Error(ErrorKind::usage, "runs-per-hour must be at least 1", "runs_per_hour");
 }

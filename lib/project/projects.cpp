@@ -30,6 +30,20 @@ store::ProjectRecord reload(runner::RunContext& context, std::int64_t id)
     return *project;
 }
 
+// `tar czf p.tgz proj/` puts every file under proj/: the project is what is inside it.
+void strip_common_folder(std::vector<ArchiveFile>& files)
+{
+    auto slash = files.front().path.find('/');
+    if (slash == std::string::npos)
+        return;
+    std::string prefix = files.front().path.substr(0, slash + 1);
+    for (const auto& file : files)
+        if (!file.path.starts_with(prefix))
+            return;
+    for (auto& file : files)
+        file.path.erase(0, prefix.size());
+}
+
 std::string entry_file(const config::Runtime& runtime)
 {
     return runtime.file.empty() ? "main" : runtime.file;
@@ -193,6 +207,8 @@ store::ProjectRecord fork_project(runner::RunContext& context, const account::Ac
 {
     authorize(actor, source, Access::read);
     ProjectRef ref = parse_project_ref(ref_text.value_or(source.name));
+    if (actor.is_shell() && !ref.owner)
+        throw Error(ErrorKind::usage, "whose fork is it? name it OWNER/NAME, or fork --as OWNER", "project");
     std::int64_t owner = owner_of(context.db, actor, ref);
     if (!actor.admin && !actor.is(owner))
         throw Error(ErrorKind::forbidden, "you may fork into projects of your own only", "project");
@@ -220,6 +236,7 @@ store::ProjectRecord import_project(runner::RunContext& context, const account::
     std::vector<ArchiveFile> read = read_archive(archive, limits, path_limits(context.settings));
     if (read.empty())
         throw Error(ErrorKind::data, "the archive holds no files", "archive");
+    strip_common_folder(read);
 
     std::string runtime;
     if (runtime_id) {

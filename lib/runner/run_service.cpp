@@ -50,7 +50,7 @@ std::string choose_entry(const RunRequest& request, const config::Runtime& runti
     return has(runtime.file) ? runtime.file : request.files.front().name;
 }
 
-void validate(const RunRequest& request)
+void validate(const RunRequest& request, const config::Settings& settings)
 {
     if (request.files.empty())
         throw Error(ErrorKind::usage, "no files to run", "files");
@@ -58,7 +58,8 @@ void validate(const RunRequest& request)
         throw Error(ErrorKind::usage, "too many files (at most 1000)", "files");
     std::set<std::string> names;
     for (const auto& file : request.files) {
-        check_relative_path(file.name);
+        check_relative_path(file.name, {.max_length = settings.projects.max_path_length,
+                                        .max_depth = settings.projects.max_path_depth});
         if (!names.insert(file.name).second)
             throw Error(ErrorKind::usage, "file '" + file.name + "' is given twice", "files");
     }
@@ -125,7 +126,7 @@ std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings)
 std::int64_t submit(RunContext& context, const RunRequest& request)
 {
     const config::Runtime& runtime = context.catalog.get(request.runtime);
-    validate(request);
+    validate(request, context.settings);
     RunPlan plan;
     plan.entry = choose_entry(request, runtime);
     plan.args = request.args;

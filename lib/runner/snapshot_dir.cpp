@@ -46,26 +46,14 @@ void make_dir(const fs::path& path, mode_t mode)
 
 } // namespace
 
-void check_relative_path(const std::string& name)
+void check_relative_path(const std::string& name, const project::PathLimits& limits)
 {
-    if (name.empty())
-        throw Error(ErrorKind::usage, "a file name must not be empty", "path");
-    if (name.size() > 255)
-        throw Error(ErrorKind::usage, "file name too long (at most 255 bytes): " + name.substr(0, 40) + "...", "path");
-    if (name.front() == '/')
-        throw Error(ErrorKind::usage, "'" + name + "': file names must be relative", "path");
-    for (unsigned char c : name)
-        if (c < 0x20 || c == 0x7f)
-            throw Error(ErrorKind::usage, "'" + name + "': file names must not contain control characters", "path");
-    int depth = 0;
-    for (const auto& part : fs::path(name)) {
-        if (part == ".." || part == ".")
-            throw Error(ErrorKind::usage, "'" + name + "': file names must not contain '.' or '..'", "path");
-        if (++depth > 16)
-            throw Error(ErrorKind::usage, "'" + name + "': too deep (at most 16 levels)", "path");
-    }
-    if (name.back() == '/')
-        throw Error(ErrorKind::usage, "'" + name + "': names a directory, not a file", "path");
+    std::string normal = project::normalize_path(name, limits);
+    if (normal != name)
+        throw Error(ErrorKind::usage,
+                    "file name " + project::quote_path(name) + " is not in normal form (" +
+                        project::quote_path(normal) + ")",
+                    "path");
 }
 
 fs::path SnapshotDir::path_for(const fs::path& run_dir, std::int64_t run_id)
@@ -85,7 +73,8 @@ SnapshotDir::SnapshotDir(const fs::path& run_dir, std::int64_t run_id) : root_(p
 
 void SnapshotDir::add_file(const std::string& name, std::string_view content)
 {
-    check_relative_path(name);
+    // Generous: what a run may hold was checked against the config before this.
+    check_relative_path(name, {.max_length = 4096, .max_depth = 64, .max_segment = 255});
     fs::path dir = src();
     fs::path relative(name);
     for (const auto& part : relative.parent_path()) {

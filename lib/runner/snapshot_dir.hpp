@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "project/project_path.hpp"
+
 namespace sbx::runner {
 
 class SnapshotDir {
@@ -35,7 +37,8 @@ class SnapshotDir {
 /// Removes a snapshot directory without following symlinks; a missing one is fine.
 void remove_snapshot(const std::filesystem::path& root);
 
-/// Checks a relative file name of a run or project; throws Error(usage) naming the problem.
-void check_relative_path(const std::string& name);
+/// Checks that a file name of a run is a relative path in normal form within `limits`;
+/// throws Error(usage) naming the problem.
+void check_relative_path(const std::string& name, const project::PathLimits& limits);
 
 } // namespace sbx::runner

@@ -56,8 +56,42 @@ void check_file_size(const std::string& path, std::size_t size, const StorageLim
                     "content");
 }
 
-// After a write, inside its transaction: throwing rolls the write back.
-void check_totals(Database& db, std::int64_t project_id, const StorageLimits& limits)
+std::int64_t owner_bytes(Database& db, std::int64_t project_id)
+{
+    return single_number(db,
+                         "SELECT coalesce(sum(length(f.content)), 0) FROM project_files f JOIN projects p "
+                         "ON p.id = f.project_id WHERE p.owner_id = (SELECT owner_id FROM projects WHERE id = ?)",
+                         project_id);
+}
+
+// A file cannot also be a folder: "a" and "a/b" cannot both be written out for a run.
+void check_no_clash(Database& db, std::int64_t project_id, const std::string& path)
+{
+    auto clash = [&](const std::string& other) {
+        throw Error(ErrorKind::conflict,
+                    "'" + path + "' and '" + other + "' cannot both exist: one would be a folder of the other", "path");
+    };
+    SQLite::Statement under(db.sql(),
+                            "SELECT path FROM project_files WHERE project_id = ? AND path > ? AND path < ? LIMIT 1");
+    under.bind(1, project_id);
+    under.bind(2, path + "/");
+    under.bind(3, path + "0"); // '0' follows '/': every "path/..." sorts between the two
+    if (under.executeStep())
+        clash(under.getColumn(0).getString());
+    SQLite::Statement file(db.sql(), "SELECT 1 FROM project_files WHERE project_id = ? AND path = ?");
+    for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+        file.bind(1, project_id);
+        file.bind(2, path.substr(0, slash));
+        if (file.executeStep())
+            clash(path.substr(0, slash));
+        file.reset();
+    }
+}
+
+// After a write, inside its transaction: throwing rolls the write back. A write that
+// leaves the owner's total no bigger than before passes, so one over a lowered quota
+// can still shrink files.
+void check_totals(Database& db, std::int64_t project_id, const StorageLimits& limits, std::int64_t owned_before)
 {
     auto files = single_number(db, "SELECT count(*) FROM project_files WHERE project_id = ?", project_id);
     if (files > static_cast<std::int64_t>(limits.max_files))
@@ -70,14 +104,11 @@ void check_totals(Database& db, std::int64_t project_id, const StorageLimits& li
                     "the project's files would take " + std::to_string(bytes) + " bytes; a project may hold " +
                         config::format_bytes(limits.max_project_bytes),
                     "content");
-    auto owned = single_number(db,
-                               "SELECT coalesce(sum(length(f.content)), 0) FROM project_files f JOIN projects p "
-                               "ON p.id = f.project_id WHERE p.owner_id = (SELECT owner_id FROM projects WHERE id = ?)",
-                               project_id);
-    if (owned > static_cast<std::int64_t>(limits.max_owner_bytes))
+    auto owned = owner_bytes(db, project_id);
+    if (owned > static_cast<std::int64_t>(limits.max_owner_bytes) && owned > owned_before)
         throw Error(ErrorKind::too_large,
-                    "your projects would take " + std::to_string(owned) + " bytes; your storage quota is " +
-                        config::format_bytes(limits.max_owner_bytes),
+                    "the owner's projects would take " + std::to_string(owned) +
+                        " bytes; the owner's storage quota is " + config::format_bytes(limits.max_owner_bytes),
                     "content");
 }
 
@@ -122,6 +153,7 @@ std::int64_t ProjectStore::create(const NewProject& project, const StorageLimits
             throw;
         }
         auto id = db_.sql().getLastInsertRowid();
+        auto owned_before = owner_bytes(db_, id);
         SQLite::Statement file(db_.sql(), "INSERT INTO project_files (project_id, path, content) VALUES (?, ?, ?)");
         for (const auto& f : project.files) {
             file.bind(1, id);
@@ -136,7 +168,7 @@ std::int64_t ProjectStore::create(const NewProject& project, const StorageLimits
             }
             file.reset();
         }
-        check_totals(db_, id, limits);
+        check_totals(db_, id, limits, owned_before);
         transaction.commit();
         return id;
     });
@@ -177,9 +209,10 @@ std::vector<ProjectRecord> ProjectStore::list_owned(std::int64_t owner_id)
 std::vector<ProjectRecord> ProjectStore::list_public(std::size_t limit)
 {
     return guarded("list public projects", [&] {
-        SQLite::Statement q(db_.sql(),
-                            std::string(select_projects) +
-                                "WHERE p.visibility = 'public' ORDER BY p.updated_at DESC, p.id DESC LIMIT ?");
+        SQLite::Statement q(
+            db_.sql(),
+            std::string(select_projects) +
+                "WHERE p.visibility = 'public' AND u.disabled = 0 ORDER BY p.updated_at DESC, p.id DESC LIMIT ?");
         q.bind(1, static_cast<std::int64_t>(limit));
         return read_projects(q);
     });
@@ -280,6 +313,7 @@ bool ProjectStore::put_file(std::int64_t id, const std::string& path, const std:
     check_file_size(path, content.size(), limits);
     return guarded("write a file", [&] {
         SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        auto owned_before = owner_bytes(db_, id);
         SQLite::Statement update(db_.sql(), "UPDATE project_files SET content = ?, updated_at = "
                                             "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE project_id = ? AND path = ?");
         update.bind(1, content.data(), static_cast<int>(content.size()));
@@ -287,6 +321,7 @@ bool ProjectStore::put_file(std::int64_t id, const std::string& path, const std:
         update.bind(3, path);
         bool created = update.exec() == 0;
         if (created) {
+            check_no_clash(db_, id, path);
             SQLite::Statement insert(db_.sql(),
                                      "INSERT INTO project_files (project_id, path, content) VALUES (?, ?, ?)");
             insert.bind(1, id);
@@ -294,7 +329,7 @@ bool ProjectStore::put_file(std::int64_t id, const std::string& path, const std:
             insert.bind(3, content.data(), static_cast<int>(content.size()));
             insert.exec();
         }
-        check_totals(db_, id, limits);
+        check_totals(db_, id, limits, owned_before);
         touch(db_, id);
         transaction.commit();
         return created;
@@ -319,6 +354,8 @@ void ProjectStore::move_file(std::int64_t id, const std::string& from, const std
 {
     guarded("move a file", [&] {
         SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        if (read_file(id, from))
+            check_no_clash(db_, id, to);
         SQLite::Statement q(db_.sql(), "UPDATE project_files SET path = ?, updated_at = "
                                        "strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE project_id = ? AND path = ?");
         q.bind(1, to);

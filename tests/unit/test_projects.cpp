@@ -197,3 +197,40 @@ TEST_CASE("import and export round-trip; a bad archive imports nothing", "[proje
               project::import_project(w.context, w.alice, "junk", "not an archive", std::nullopt, false);
           }) == ErrorKind::data);
 }
+
+TEST_CASE("a path cannot be both a file and a folder", "[projects]")
+{
+    People w;
+    auto p = project::create_project(w.context, w.alice, "tree", "python-3.11", false);
+    project::put_file(w.context, w.alice, p, "a/b.py", "x");
+    CHECK_THROWS_WITH(project::put_file(w.context, w.alice, p, "a", "x"), Contains("one would be a folder"));
+    CHECK_THROWS_WITH(project::put_file(w.context, w.alice, p, "a/b.py/c", "x"), Contains("one would be a folder"));
+    CHECK_THROWS_WITH(project::move_file(w.context, w.alice, p, "main.py", "a"), Contains("one would be a folder"));
+    CHECK(project::put_file(w.context, w.alice, p, "a.py", "x")); // a sibling, not a folder
+    CHECK(project::put_file(w.context, w.alice, p, "ab/c.py", "x"));
+}
+
+TEST_CASE("over a lowered storage quota, files may still shrink", "[projects][limits]")
+{
+    People w;
+    auto p = project::create_project(w.context, w.alice, "grown", "python-3.11", false);
+    project::put_file(w.context, w.alice, p, "data.txt", std::string(3000, 'x'));
+    store::QuotaOverrides quota;
+    quota.max_storage = 1024;
+    account::set_quota(*w.db, Actor::shell(), "alice", quota, false);
+    CHECK(kind_of([&] { project::put_file(w.context, w.alice, p, "more.txt", "y"); }) == ErrorKind::too_large);
+    CHECK_NOTHROW(project::put_file(w.context, w.alice, p, "data.txt", std::string(2000, 'x')));
+}
+
+TEST_CASE("an archive of one folder imports its contents; disabled owners leave the gallery", "[projects][archive]")
+{
+    People w;
+    std::string archive = project::write_archive({{"proj/main.py", "print(1)\n"}, {"proj/lib/x.py", "X = 1\n"}},
+                                                 project::ArchiveFormat::tar_gz);
+    auto p = project::import_project(w.context, w.alice, "tarred", archive, std::nullopt, true);
+    CHECK(p.runtime == "python-3.11");
+    CHECK(project::get_file(w.context, w.alice, p, "lib/x.py") == "X = 1\n");
+    CHECK(project::gallery(w.context).size() == 1);
+    account::set_disabled(*w.db, Actor::shell(), "alice", true);
+    CHECK(project::gallery(w.context).empty());
+}

@@ -196,7 +196,8 @@ TEST_CASE("a snapshot holds the files and refuses unsafe names", "[snapshot]")
     CHECK_THROWS_WITH(snapshot.add_file("main.py", "again"), Catch::Matchers::Contains("File exists"));
     for (std::string bad : std::vector<std::string>{"/etc/passwd", "../x", "a/../../x", "a/./b", "a\nb", "", "dir/"})
         CHECK_THROWS_AS(snapshot.add_file(bad, "x"), sbx::Error);
-    CHECK_THROWS_WITH(check_relative_path("../x"), "'../x': file names must not contain '.' or '..'");
+    CHECK_THROWS_WITH(check_relative_path("../x", {}), Catch::Matchers::Contains("contains '..'"));
+    CHECK_THROWS_WITH(check_relative_path("a//b", {}), Catch::Matchers::Contains("not in normal form ('a/b')"));
 
     // A symlink planted in the snapshot is removed, never followed.
     auto outside = dir.write("outside/keep.txt", "keep");

@@ -1,5 +1,6 @@
 #include "project/projects.hpp"
 
+#include <algorithm>
 #include <regex>
 
 #include "account/names.hpp"
@@ -30,18 +31,31 @@ store::ProjectRecord reload(runner::RunContext& context, std::int64_t id)
     return *project;
 }
 
-// `tar czf p.tgz proj/` puts every file under proj/: the project is what is inside it.
-void strip_common_folder(std::vector<ArchiveFile>& files)
+// `tar czf p.tgz proj/` puts every file under proj/. When no runtime is named and none fits
+// the files as they are, the project is what is inside that folder; true when stripped.
+bool strip_common_folder(std::vector<ArchiveFile>& files)
 {
     auto slash = files.front().path.find('/');
     if (slash == std::string::npos)
-        return;
+        return false;
     std::string prefix = files.front().path.substr(0, slash + 1);
     for (const auto& file : files)
         if (!file.path.starts_with(prefix))
-            return;
+            return false;
     for (auto& file : files)
         file.path.erase(0, prefix.size());
+    return true;
+}
+
+// The runtimes whose entry file name is among the files.
+std::vector<std::string> runtimes_fitting(const config::RuntimeCatalog& catalog, const std::vector<ArchiveFile>& files)
+{
+    std::vector<std::string> ids;
+    for (const auto& runtime : catalog.runtimes())
+        if (!runtime.file.empty() &&
+            std::any_of(files.begin(), files.end(), [&](const ArchiveFile& f) { return f.path == runtime.file; }))
+            ids.push_back(runtime.id);
+    return ids;
 }
 
 std::string entry_file(const config::Runtime& runtime)
@@ -236,19 +250,14 @@ store::ProjectRecord import_project(runner::RunContext& context, const account::
     std::vector<ArchiveFile> read = read_archive(archive, limits, path_limits(context.settings));
     if (read.empty())
         throw Error(ErrorKind::data, "the archive holds no files", "archive");
-    strip_common_folder(read);
 
     std::string runtime;
     if (runtime_id) {
         runtime = context.catalog.get(*runtime_id).id;
     } else {
-        std::vector<std::string> matches;
-        for (const auto& candidate : context.catalog.runtimes())
-            for (const auto& file : read)
-                if (!candidate.file.empty() && file.path == candidate.file) {
-                    matches.push_back(candidate.id);
-                    break;
-                }
+        std::vector<std::string> matches = runtimes_fitting(context.catalog, read);
+        if (matches.empty() && strip_common_folder(read))
+            matches = runtimes_fitting(context.catalog, read);
         if (matches.size() != 1) {
             std::string list;
             for (const auto& m : matches)

@@ -1,6 +1,7 @@
 #include "runner/run_json.hpp"
 
 #include <openssl/evp.h>
+#include <sodium.h>
 
 namespace sbx::runner {
 namespace {
@@ -85,6 +86,21 @@ std::string base64(std::string_view bytes)
     int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                   reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
     out.resize(static_cast<std::size_t>(written));
+    return out;
+}
+
+std::optional<std::string> base64_decode(std::string_view text)
+{
+    if (sodium_init() < 0)
+        return std::nullopt;
+    std::string out(text.size() / 4 * 3 + 3, '\0');
+    std::size_t length = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                          &length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+        end != text.data() + text.size())
+        return std::nullopt;
+    out.resize(length);
     return out;
 }
 

@@ -1,6 +1,10 @@
 #pragma once
 // JSON views of runs and their output: what `sbx show`, `sbx ps`, `sbx logs` and the web
 // API print, the same document everywhere.
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "store/run_store.hpp"
@@ -16,5 +20,7 @@ nlohmann::json run_file_json(const store::RunFileRecord& file);
 /// True when `bytes` is valid UTF-8.
 bool is_utf8(std::string_view bytes);
 std::string base64(std::string_view bytes);
+/// Standard base64 with padding; nullopt when malformed.
+std::optional<std::string> base64_decode(std::string_view text);
 
 } // namespace sbx::runner

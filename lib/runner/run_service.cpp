@@ -77,9 +77,9 @@ void validate(const RunRequest& request, const config::Settings& settings)
     }
 }
 
-// What can be told before the run is queued: a run that could never fit the quota, or one
-// past the hourly count. Concurrency is settled by RunStore (refuse) or admit() (queue).
-void check_quota(store::RunStore& runs, std::int64_t user_id, const RunQuota& quota, const config::Limits& limits)
+// A run that could never fit the quota. The hourly count and concurrency are settled in
+// RunStore::create (refuse) or admit() (queue), atomically.
+void check_quota(const RunQuota& quota, const config::Limits& limits)
 {
     const auto& admission = quota.admission;
     if (static_cast<std::int64_t>(limits.memory) > admission.max_memory_bytes)
@@ -92,12 +92,6 @@ void check_quota(store::RunStore& runs, std::int64_t user_id, const RunQuota& qu
                     "the run asks for " + config::format_number(limits.cpus) + " CPUs; your quota is " +
                         config::format_number(admission.max_cpus),
                     "cpus");
-    auto hour_ago = std::chrono::system_clock::now() - std::chrono::hours(1);
-    if (runs.count_started_since(user_id, hour_ago) >= quota.runs_per_hour)
-        throw Error(ErrorKind::limit,
-                    "you started " + std::to_string(quota.runs_per_hour) +
-                        " runs in the last hour, as many as your quota allows; try again later",
-                    "runs_per_hour");
 }
 
 } // namespace
@@ -164,7 +158,8 @@ std::int64_t submit(RunContext& context, const RunRequest& request)
     for (const auto& file : request.files)
         record.files.push_back({file.name, file.content});
     if (request.quota && request.user_id) {
-        check_quota(runs, *request.user_id, *request.quota, plan.limits);
+        check_quota(*request.quota, plan.limits);
+        record.max_per_hour = request.quota->runs_per_hour;
         plan.admission = request.quota->admission;
         record.admitted = false;
         if (request.quota->refuse_when_busy)

@@ -97,6 +97,13 @@ CreatedRun RunStore::create(const NewRun& run)
 {
     return guarded("create a run", [&] {
         SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        if (run.max_per_hour && run.user_id &&
+            count_started_since(*run.user_id, std::chrono::system_clock::now() - std::chrono::hours(1)) >=
+                *run.max_per_hour)
+            throw Error(ErrorKind::limit,
+                        "you started " + std::to_string(*run.max_per_hour) +
+                            " runs in the last hour, as many as your quota allows; try again later",
+                        "runs_per_hour");
         SQLite::Statement q(db_.sql(),
                             "INSERT INTO runs (project_id, runtime, engine, status, limits, request, user_id, "
                             "memory_bytes, cpus, admitted) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)");
@@ -197,6 +204,35 @@ AdmitResult RunStore::admit(std::int64_t id, const Admission& admission)
         mark.exec();
         transaction.commit();
         return AdmitResult::admitted;
+    });
+}
+
+RunStats RunStore::stats(const std::vector<double>& bounds_s)
+{
+    return guarded("read run figures", [&] {
+        RunStats stats;
+        SQLite::Statement q(db_.sql(), "SELECT runtime, engine, status, count(*) FROM runs GROUP BY 1, 2, 3");
+        while (q.executeStep()) {
+            stats.by_status.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                                       q.getColumn(2).getString(), q.getColumn(3).getInt64()});
+            if (stats.by_status.back().status == "queued")
+                stats.queued += stats.by_status.back().runs;
+            else if (!is_final(parse_status(stats.by_status.back().status)))
+                stats.active += stats.by_status.back().runs;
+        }
+        SQLite::Statement bucket(db_.sql(), "SELECT count(*) FROM runs WHERE wall_ms IS NOT NULL AND wall_ms <= ?");
+        for (double bound : bounds_s) {
+            bucket.bind(1, static_cast<std::int64_t>(bound * 1000));
+            bucket.executeStep();
+            stats.wall_buckets.push_back(bucket.getColumn(0).getInt64());
+            bucket.reset();
+        }
+        SQLite::Statement total(db_.sql(),
+                                "SELECT count(*), coalesce(sum(wall_ms), 0) FROM runs WHERE wall_ms IS NOT NULL");
+        total.executeStep();
+        stats.wall_count = total.getColumn(0).getInt64();
+        stats.wall_sum_s = static_cast<double>(total.getColumn(1).getInt64()) / 1000.0;
+        return stats;
     });
 }
 

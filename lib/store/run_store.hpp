@@ -74,6 +74,9 @@ struct NewRun {
     /// Refuses (Error(limit)) when the user already has this many unfinished runs, besides
     /// the ones superseded; checked in the same transaction as the insert.
     std::optional<std::uint32_t> max_unfinished;
+    /// Refuses (Error(limit)) when the user started this many runs in the last hour; in
+    /// the insert's transaction too, so runs started together cannot all slip past.
+    std::optional<std::uint32_t> max_per_hour;
 };
 
 struct CreatedRun {
@@ -89,6 +92,20 @@ struct Admission {
 };
 
 enum class AdmitResult { admitted, wait, ended };
+
+/// Figures over all runs, for /metrics.
+struct RunStats {
+    struct Count {
+        std::string runtime, engine, status;
+        std::int64_t runs = 0;
+    };
+    std::vector<Count> by_status;
+    std::int64_t active = 0; ///< building or running
+    std::int64_t queued = 0;
+    std::vector<std::int64_t> wall_buckets; ///< finished runs with wall time <= each bound, cumulative
+    std::int64_t wall_count = 0;
+    double wall_sum_s = 0;
+};
 
 /// How a run ended.
 struct RunEnd {
@@ -126,6 +143,8 @@ class RunStore {
     /// Admits a queued run of `user_id` when its memory and CPUs fit beside that user's other
     /// admitted unfinished runs; atomic, so concurrent supervisors never overcommit.
     AdmitResult admit(std::int64_t id, const Admission& admission);
+    /// Counts by runtime, engine and status, and the wall-time histogram over `bounds_s`.
+    RunStats stats(const std::vector<double>& bounds_s);
     /// Unfinished runs of a user.
     std::int64_t count_unfinished(std::int64_t user_id);
     /// Runs a user started at or after `since`.

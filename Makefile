@@ -103,11 +103,14 @@ quickstart:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/sbx \
 	    $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
-	    $(DESTDIR)$(PREFIX)/share/sbx
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/sbx/www
 	install -m 755 bin/sbx $(DESTDIR)$(PREFIX)/bin/sbx
 	install -m 755 $(filter-out bin/sbx,$(BINS)) $(DESTDIR)$(PREFIX)/libexec/sbx/
 	install -m 644 share/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 share/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 share/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	cp -r share/www/. $(DESTDIR)$(PREFIX)/share/sbx/www/
+	install -m 644 share/openapi.yaml contrib/nginx/sbx.conf $(DESTDIR)$(PREFIX)/share/sbx/
 	install -d $(DESTDIR)$(PREFIX)/share/sbx/examples
 	cp -r etc/. $(DESTDIR)$(PREFIX)/share/sbx/examples/
 

@@ -97,6 +97,8 @@ const std::vector<Spec>& specs()
         {"projects.import_max_ratio", "100", "an imported archive may expand at most this many times",
          FIELD(projects.import_max_ratio), {}, 1},
         {"web.socket", "fcgi.sock", "FastCGI socket nginx connects to", FIELD(web.socket), {}, 0, Base::run_dir},
+        {"web.signup", "off", "on: anyone may sign up over the API; off: the admin adds users (sbx user add)",
+         FIELD(web.signup), {"on", "off"}},
         {"web.session_ttl", "12h", "longest a login session lives", FIELD(web.session_ttl), {}, 1},
         {"web.idle_timeout", "30m", "a session idle this long ends", FIELD(web.idle_timeout), {}, 1},
         {"web.requests_per_minute", "600", "API requests per client per minute", FIELD(web.requests_per_minute),

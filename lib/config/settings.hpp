@@ -51,6 +51,7 @@ struct ProjectLimits {
 
 struct WebSettings {
     std::filesystem::path socket;
+    std::string signup; ///< "on": anyone may create an account over the API; "off": the admin adds users
     std::chrono::milliseconds session_ttl{0};
     std::chrono::milliseconds idle_timeout{0};
     std::uint32_t requests_per_minute = 0;

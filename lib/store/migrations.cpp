@@ -104,6 +104,25 @@ const std::vector<Migration>& schema_migrations()
                 UNIQUE (run_id, path)
             ) STRICT;
         )sql"},
+        {4, "web sessions and API tokens", R"sql(
+            CREATE TABLE web_sessions (
+                id           INTEGER PRIMARY KEY,
+                token_hash   BLOB NOT NULL UNIQUE,
+                user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                complete     INTEGER NOT NULL,
+                created_at   INTEGER NOT NULL,
+                last_seen_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX web_sessions_by_user ON web_sessions (user_id);
+            CREATE TABLE api_tokens (
+                id           INTEGER PRIMARY KEY,
+                user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                name         TEXT NOT NULL,
+                token_hash   BLOB NOT NULL UNIQUE,
+                created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                last_used_at TEXT
+            ) STRICT;
+        )sql"},
     };
     return migrations;
 }

@@ -1,0 +1,175 @@
+#include "web/api.hpp"
+
+#include "account/sessions.hpp"
+#include "account/users.hpp"
+#include "store/user_store.hpp"
+#include "web/api_error.hpp"
+#include "web/call.hpp"
+
+namespace sbx::web {
+namespace {
+
+constexpr const char* session_cookie = "sbx_session";
+
+bool changes_state(const std::string& method)
+{
+    return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+// "https://host:8080" -> "host", "[::1]:8080" -> "[::1]": sites are compared by host,
+// as SameSite cookies are.
+std::string host_name(std::string text)
+{
+    if (auto scheme = text.find("://"); scheme != std::string::npos)
+        text = text.substr(scheme + 3);
+    auto colon = text.rfind(':');
+    if (colon != std::string::npos && text.find(']', colon) == std::string::npos)
+        text = text.substr(0, colon);
+    return text;
+}
+
+// Cross-site requests riding on a cookie are refused; tokens are not sent by browsers on their own.
+void check_same_site(const Request& request)
+{
+    if (request.header("sec-fetch-site") == "cross-site")
+        throw HttpError(403, "cross-site", "cross-site requests may not change anything");
+    std::string origin = request.header("origin");
+    if (!origin.empty() && host_name(origin) != host_name(request.header("host")))
+        throw HttpError(403, "cross-site",
+                        "the request's Origin (" + origin.substr(0, 100) + ") is not this site (" +
+                            request.header("host").substr(0, 100) + ")");
+}
+
+bool has_header(const Response& response, const std::string& name)
+{
+    for (const auto& [key, value] : response.headers)
+        if (key == name)
+            return true;
+    return false;
+}
+
+account::Actor actor_of(store::Database& db, std::int64_t user_id)
+{
+    auto user = store::UserStore(db).get(user_id);
+    if (user.disabled)
+        throw HttpError(401, "unauthenticated", "this account is disabled");
+    return {user.id, user.name, user.admin};
+}
+
+} // namespace
+
+struct Api::State {
+    explicit State(ApiSetup s) : setup(std::move(s)) {}
+
+    ApiSetup setup;
+    Routes routes;
+    Metrics metrics;
+    RateLimiter limiter;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+const account::Actor& Call::user() const
+{
+    if (!actor)
+        throw HttpError(401, "unauthenticated", "log in first");
+    return *actor;
+}
+
+std::int64_t Call::id(const std::string& name) const
+{
+    const std::string& text = params.at(name);
+    std::int64_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9' || value > 1'000'000'000'000)
+            throw HttpError(404, "not-found", "no " + name + " '" + text.substr(0, 40) + "'", name);
+        value = value * 10 + (c - '0');
+    }
+    if (value == 0)
+        throw HttpError(404, "not-found", "no " + name + " '" + text.substr(0, 40) + "'", name);
+    return value;
+}
+
+void Call::reply(int status, const nlohmann::json& body) const
+{
+    response.json(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void Routes::add(const char* method, const char* pattern, Handler handler, bool allow_partial)
+{
+    router.add(method, pattern);
+    handlers.push_back(std::move(handler));
+    partial_ok.push_back(allow_partial);
+}
+
+Api::Api(ApiSetup setup) : state_(std::make_unique<State>(std::move(setup)))
+{
+    add_health_routes(state_->routes);
+    add_catalog_routes(state_->routes);
+    add_account_routes(state_->routes);
+    add_project_routes(state_->routes);
+    add_run_routes(state_->routes);
+}
+
+Api::~Api() = default;
+
+void Api::handle(const Request& request, store::Database& db, Response& response, const StreamWriter& stream)
+{
+    auto& s = *state_;
+    std::string route_name = "(none)";
+    try {
+        RouteMatch match = s.routes.router.match(request.method, request.path);
+        if (!match.route) {
+            if (match.path_known) {
+                set_error(response, 405, "method-not-allowed", request.method + " is not allowed here");
+                response.set_header("Allow", s.routes.router.allowed(request.path));
+            } else {
+                set_error(response, 404, "not-found", "no such endpoint");
+            }
+            s.metrics.count_request(route_name, response.status);
+            return;
+        }
+        route_name = match.route->name;
+        auto index = static_cast<std::size_t>(match.route - s.routes.router.routes().data());
+        runner::RunContext context{s.setup.settings, s.setup.catalog, db, s.setup.supervisor_command};
+        Call call{request,   match.params, response,     stream,       context,  s.setup,
+                  s.metrics, s.limiter,    std::nullopt, std::nullopt, s.started};
+
+        if (auto wait = s.limiter.take("ip:" + request.remote_addr, s.setup.settings.web.requests_per_minute)) {
+            set_error(response, 429, "rate-limited", "too many requests from this address; slow down");
+            response.set_header("Retry-After", std::to_string(wait->count()));
+            s.metrics.count_request(route_name, 429);
+            return;
+        }
+
+        std::string authorization = request.header("authorization");
+        if (authorization.starts_with("Bearer ")) {
+            auto token = account::check_api_token(db, authorization.substr(7));
+            if (!token)
+                throw HttpError(401, "unauthenticated", "that API token is not valid");
+            call.actor = actor_of(db, token->user_id);
+        } else if (auto cookie = request.cookie(session_cookie)) {
+            const auto& web = s.setup.settings.web;
+            account::SessionPolicy policy{std::chrono::duration_cast<std::chrono::seconds>(web.session_ttl),
+                                          std::chrono::duration_cast<std::chrono::seconds>(web.idle_timeout)};
+            call.session = account::check_session(db, *cookie, policy, std::chrono::system_clock::now());
+            if (call.session && (call.session->complete || s.routes.partial_ok[index]))
+                call.actor = actor_of(db, call.session->user_id);
+        }
+        // Without a token, a browser may be carrying the request for another site: a
+        // cookie, or a login into the attacker's account. Tokens are never sent implicitly.
+        if (!authorization.starts_with("Bearer ") && changes_state(request.method))
+            check_same_site(request);
+        s.routes.handlers[index](call);
+    } catch (const HttpError& e) {
+        set_error(response, e.status(), e.code(), e.what(), e.field());
+    } catch (const Error& e) {
+        set_error(response, http_status(e.kind()), kind_name(e.kind()), e.what(), e.field());
+        if (e.kind() == ErrorKind::limit && !has_header(response, "Retry-After"))
+            response.set_header("Retry-After", "60");
+    } catch (const std::exception& e) {
+        set_error(response, 500, "internal", std::string("internal error: ") + e.what());
+    }
+    s.metrics.count_request(route_name, response.status);
+}
+
+} // namespace sbx::web

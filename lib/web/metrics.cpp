@@ -1,0 +1,66 @@
+#include "web/metrics.hpp"
+
+#include <sstream>
+
+#include "store/run_store.hpp"
+
+namespace sbx::web {
+namespace {
+
+const std::vector<double> duration_bounds = {0.25, 0.5, 1, 2, 5, 10, 30, 60, 300};
+
+// Label values are ours (route patterns, runtime ids), but escape as the format asks.
+std::string label(const std::string& value)
+{
+    std::string out;
+    for (char c : value) {
+        if (c == '\\' || c == '"')
+            out += '\\';
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        out += c;
+    }
+    return out;
+}
+
+} // namespace
+
+void Metrics::count_request(const std::string& route, int status)
+{
+    std::lock_guard lock(mutex_);
+    ++requests_[{route, status}];
+}
+
+std::string Metrics::render(store::Database& db)
+{
+    auto stats = store::RunStore(db).stats(duration_bounds);
+    std::ostringstream out;
+    out << "# HELP sbx_runs Runs kept in the database, by runtime, engine and status.\n# TYPE sbx_runs gauge\n";
+    for (const auto& c : stats.by_status)
+        out << "sbx_runs{runtime=\"" << label(c.runtime) << "\",engine=\"" << label(c.engine) << "\",status=\""
+            << label(c.status) << "\"} " << c.runs << '\n';
+    out << "# HELP sbx_runs_active Runs building or running.\n# TYPE sbx_runs_active gauge\nsbx_runs_active "
+        << stats.active << '\n';
+    out << "# HELP sbx_runs_queued Runs waiting to start.\n# TYPE sbx_runs_queued gauge\nsbx_runs_queued "
+        << stats.queued << '\n';
+    out << "# HELP sbx_run_duration_seconds Wall time of finished runs.\n# TYPE sbx_run_duration_seconds histogram\n";
+    for (std::size_t i = 0; i < duration_bounds.size(); ++i)
+        out << "sbx_run_duration_seconds_bucket{le=\"" << duration_bounds[i] << "\"} " << stats.wall_buckets[i] << '\n';
+    out << "sbx_run_duration_seconds_bucket{le=\"+Inf\"} " << stats.wall_count << '\n'
+        << "sbx_run_duration_seconds_sum " << stats.wall_sum_s << '\n'
+        << "sbx_run_duration_seconds_count " << stats.wall_count << '\n';
+    out << "# HELP sbx_http_requests_total API requests by route and status.\n# TYPE sbx_http_requests_total counter\n";
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [key, count] : requests_)
+            out << "sbx_http_requests_total{route=\"" << label(key.first) << "\",status=\"" << key.second << "\"} "
+                << count << '\n';
+    }
+    out << "# HELP sbx_login_failures_total Failed logins.\n# TYPE sbx_login_failures_total counter\n"
+        << "sbx_login_failures_total " << login_failures_.load() << '\n';
+    return out.str();
+}
+
+} // namespace sbx::web

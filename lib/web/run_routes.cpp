@@ -1,0 +1,325 @@
+// Runs over HTTP: start (of a project or of files sent along), read, cancel, page through
+// output, and follow it live as Server-Sent Events.
+#include <thread>
+
+#include "config/units.hpp"
+#include "project/access.hpp"
+#include "project/project_runs.hpp"
+#include "runner/run_json.hpp"
+#include "web/api_error.hpp"
+#include "web/call.hpp"
+#include "web/json_input.hpp"
+
+namespace sbx::web {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr milliseconds poll_interval{100};
+constexpr std::chrono::seconds max_wait{60};
+constexpr std::chrono::seconds heartbeat{15};
+constexpr std::size_t max_page = 5000;
+
+std::uint64_t size_field(const nlohmann::json& value, const std::string& field)
+{
+    if (value.is_number_unsigned())
+        return value.get<std::uint64_t>();
+    if (value.is_string())
+        if (auto bytes = config::parse_bytes(value.get<std::string>()))
+            return *bytes;
+    throw HttpError(422, "invalid", "'limits." + field + "' must be a size such as \"256M\" or a number of bytes",
+                    "limits." + field);
+}
+
+milliseconds duration_field(const nlohmann::json& value, const std::string& field)
+{
+    if (value.is_number_unsigned())
+        return std::chrono::seconds(value.get<std::uint64_t>());
+    if (value.is_string())
+        if (auto duration = config::parse_duration(value.get<std::string>()))
+            return *duration;
+    throw HttpError(422, "invalid", "'limits." + field + "' must be a duration such as \"10s\" or seconds",
+                    "limits." + field);
+}
+
+runner::LimitRequest limits_of(const nlohmann::json& json)
+{
+    if (!json.is_object())
+        throw HttpError(422, "invalid", "'limits' must be an object", "limits");
+    runner::LimitRequest limits;
+    for (const auto& [key, value] : json.items()) {
+        if (key == "memory")
+            limits.memory = size_field(value, key);
+        else if (key == "disk")
+            limits.disk = size_field(value, key);
+        else if (key == "output_limit")
+            limits.output_bytes = size_field(value, key);
+        else if (key == "timeout")
+            limits.wall_time = duration_field(value, key);
+        else if (key == "compile_timeout")
+            limits.compile_time = duration_field(value, key);
+        else if (key == "cpus" && value.is_number() && value.get<double>() > 0)
+            limits.cpus = value.get<double>();
+        else if (key == "pids" && value.is_number_unsigned())
+            limits.pids = value.get<std::uint32_t>();
+        else if (key == "cpus" || key == "pids")
+            throw HttpError(422, "invalid", "'limits." + key + "' must be a positive number", "limits." + key);
+        else
+            throw HttpError(400, "unknown-field", "unknown field 'limits." + key + "'", "limits." + key);
+    }
+    return limits;
+}
+
+std::vector<std::string> strings_of(const nlohmann::json& json, const std::string& field)
+{
+    if (!json.is_array())
+        throw HttpError(422, "invalid", "'" + field + "' must be an array of strings", field);
+    std::vector<std::string> out;
+    for (const auto& item : json) {
+        if (!item.is_string())
+            throw HttpError(422, "invalid", "'" + field + "' must be an array of strings", field);
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+// What both kinds of run take: stdin, args, entry, limits.
+void read_common(JsonInput& in, runner::RunRequest& request)
+{
+    request.stdin_data = in.string("stdin");
+    if (auto entry = in.string("entry"))
+        request.entry = *entry;
+    if (auto args = in.value("args"))
+        request.args = strings_of(*args, "args");
+    if (auto limits = in.value("limits"))
+        request.limits = limits_of(*limits);
+}
+
+void check_run_rate(Call& call)
+{
+    auto per_minute = call.context.settings.web.runs_per_minute;
+    if (auto wait = call.limiter.take("runs:" + std::to_string(*call.user().user_id), per_minute)) {
+        call.response.set_header("Retry-After", std::to_string(wait->count()));
+        throw HttpError(429, "rate-limited",
+                        "at most " + std::to_string(per_minute) + " runs a minute (web.runs_per_minute)");
+    }
+}
+
+// Hands the run to a supervisor and answers 202, or waits up to ?wait= seconds for its end.
+void start(Call& call, std::int64_t id)
+{
+    runner::supervise_detached(call.context, id);
+    store::RunStore runs(call.context.db);
+    auto record = runs.get(id);
+    if (auto wait = call.request.param("wait")) {
+        std::int64_t seconds = 0;
+        for (char c : *wait)
+            if (c < '0' || c > '9' || (seconds = seconds * 10 + (c - '0')) > max_wait.count())
+                throw HttpError(422, "invalid", "'wait' must be seconds from 0 to 60", "wait");
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+        while (!store::is_final(record.status) && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(poll_interval);
+            record = runs.get(id);
+        }
+    }
+    call.reply(store::is_final(record.status) ? 200 : 202, runner::run_json(record));
+}
+
+void run_project(Call& call)
+{
+    const auto& actor = call.user();
+    auto p = project::find_project(call.context.db, actor, call.id("id"), project::Access::read);
+    runner::RunRequest request;
+    if (!call.request.body.empty()) {
+        JsonInput in(call.request);
+        read_common(in, request);
+        in.finish();
+    }
+    check_run_rate(call);
+    start(call, project::submit_project_run(call.context, actor, p, std::move(request)));
+}
+
+void run_files(Call& call)
+{
+    const auto& actor = call.user();
+    JsonInput in(call.request);
+    runner::RunRequest request;
+    request.runtime = in.required_string("runtime");
+    read_common(in, request);
+    if (auto env = in.value("env")) {
+        if (!env->is_object())
+            throw HttpError(422, "invalid", "'env' must be an object of strings", "env");
+        for (const auto& [name, value] : env->items()) {
+            if (!value.is_string())
+                throw HttpError(422, "invalid", "'env." + name + "' must be a string", "env");
+            request.env[name] = value.get<std::string>();
+        }
+    }
+    auto files = in.value("files");
+    if (!files || !files->is_array())
+        throw HttpError(422, "missing", "'files' must be an array of {name, text|base64}", "files");
+    for (const auto& file : *files) {
+        if (!file.is_object() || !file.contains("name") || !file["name"].is_string())
+            throw HttpError(422, "invalid", "each file needs a 'name'", "files");
+        runner::RunFile f{file["name"].get<std::string>(), {}};
+        if (file.contains("text") && file["text"].is_string()) {
+            f.content = file["text"].get<std::string>();
+        } else if (file.contains("base64") && file["base64"].is_string()) {
+            auto decoded = runner::base64_decode(file["base64"].get<std::string>());
+            if (!decoded)
+                throw HttpError(422, "invalid", "file '" + f.name + "': 'base64' is not valid base64", "files");
+            f.content = std::move(*decoded);
+        } else {
+            throw HttpError(422, "invalid", "file '" + f.name + "' needs 'text' or 'base64'", "files");
+        }
+        request.files.push_back(std::move(f));
+    }
+    in.finish();
+    check_run_rate(call);
+    start(call, project::submit_run(call.context, actor, std::move(request)));
+}
+
+void history(Call& call)
+{
+    const auto& actor = call.user();
+    auto p = project::find_project(call.context.db, actor, call.id("id"), project::Access::read);
+    auto json = nlohmann::json::array();
+    for (const auto& run : project::project_history(call.context, actor, p, 100))
+        json.push_back(runner::run_json(run));
+    call.reply(200, json);
+}
+
+void show(Call& call)
+{
+    call.reply(200, runner::run_json(project::find_run(call.context.db, call.user(), call.id("id"))));
+}
+
+void cancel(Call& call)
+{
+    call.reply(
+        200, runner::run_json(project::cancel_run(call.context, call.user(), call.id("id"), "cancelled over the API")));
+}
+
+void files(Call& call)
+{
+    auto json = nlohmann::json::array();
+    for (const auto& file : project::run_files(call.context, call.user(), call.id("id")))
+        json.push_back(runner::run_file_json(file));
+    call.reply(200, json);
+}
+
+std::int64_t number_param(const Call& call, const std::string& name, std::int64_t fallback, std::int64_t low,
+                          std::int64_t high)
+{
+    auto text = call.request.param(name);
+    if (!text)
+        return fallback;
+    std::int64_t value = 0;
+    for (char c : *text)
+        if (c < '0' || c > '9' || (value = value * 10 + (c - '0')) > high)
+            throw HttpError(
+                422, "invalid",
+                "'" + name + "' must be a number from " + std::to_string(low) + " to " + std::to_string(high), name);
+    if (text->empty() || value < low)
+        throw HttpError(422, "invalid",
+                        "'" + name + "' must be a number from " + std::to_string(low) + " to " + std::to_string(high),
+                        name);
+    return value;
+}
+
+void logs(Call& call)
+{
+    auto run = project::find_run(call.context.db, call.user(), call.id("id"));
+    auto from = number_param(call, "from", 1, 1, std::numeric_limits<std::int32_t>::max());
+    auto size = number_param(call, "size", 1000, 1, max_page);
+    auto lines = store::RunStore(call.context.db).read_output(run.id, from, static_cast<std::size_t>(size));
+    auto json = nlohmann::json::array();
+    for (const auto& line : lines)
+        json.push_back(runner::output_line_json(line));
+    std::int64_t next = lines.empty() ? from : lines.back().seq + 1;
+    bool done = store::is_final(run.status) && lines.size() < static_cast<std::size_t>(size);
+    call.reply(200, {{"lines", json}, {"next", next}, {"done", done}});
+}
+
+std::string event(const char* name, const nlohmann::json& data, std::optional<std::int64_t> id = std::nullopt)
+{
+    std::string text;
+    if (id)
+        text += "id: " + std::to_string(*id) + "\n";
+    text += std::string("event: ") + name +
+            "\ndata: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+    return text;
+}
+
+void events(Call& call)
+{
+    auto run = project::find_run(call.context.db, call.user(), call.id("id"));
+    std::int64_t next = 1;
+    if (auto last = call.request.header("last-event-id"); !last.empty()) {
+        try {
+            next = std::stoll(last) + 1;
+        } catch (const std::exception&) {
+            throw HttpError(400, "invalid", "Last-Event-ID must be a line number", "Last-Event-ID");
+        }
+    } else {
+        next = number_param(call, "from", 1, 1, std::numeric_limits<std::int32_t>::max());
+    }
+    Response head;
+    head.status = 200;
+    head.set_header("Content-Type", "text/event-stream");
+    head.set_header("Cache-Control", "no-cache");
+    head.set_header("X-Accel-Buffering", "no");
+    if (!call.stream.start(head))
+        return;
+    call.response.status = 200;
+    store::RunStore runs(call.context.db);
+    std::string last_status;
+    auto last_write = std::chrono::steady_clock::now();
+    for (;;) {
+        run = runs.get(run.id);
+        std::string status = store::status_name(run.status);
+        std::string chunk;
+        if (status != last_status) {
+            chunk += event("status", runner::run_json(run));
+            last_status = status;
+        }
+        bool ended = store::is_final(run.status); // read before the lines: none can follow the end
+        for (;;) {
+            auto lines = runs.read_output(run.id, next, 500);
+            for (const auto& line : lines)
+                chunk += event("line", runner::output_line_json(line), line.seq);
+            if (!lines.empty())
+                next = lines.back().seq + 1;
+            if (lines.size() < 500)
+                break;
+        }
+        if (ended)
+            chunk += event("end", runner::run_json(run));
+        auto now = std::chrono::steady_clock::now();
+        if (chunk.empty() && now - last_write > heartbeat)
+            chunk = ": still running\n\n";
+        if (!chunk.empty()) {
+            if (!call.stream.write(chunk))
+                return; // the client went away; the run goes on
+            last_write = now;
+        }
+        if (ended)
+            return;
+        std::this_thread::sleep_for(poll_interval);
+    }
+}
+
+} // namespace
+
+void add_run_routes(Routes& routes)
+{
+    routes.add("POST", "/api/v1/projects/{id}/runs", run_project);
+    routes.add("GET", "/api/v1/projects/{id}/runs", history);
+    routes.add("POST", "/api/v1/runs", run_files);
+    routes.add("GET", "/api/v1/runs/{id}", show);
+    routes.add("POST", "/api/v1/runs/{id}/cancel", cancel);
+    routes.add("GET", "/api/v1/runs/{id}/files", files);
+    routes.add("GET", "/api/v1/runs/{id}/logs", logs);
+    routes.add("GET", "/api/v1/runs/{id}/events", events);
+}
+
+} // namespace sbx::web

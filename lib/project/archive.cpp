@@ -351,12 +351,12 @@ std::vector<ArchiveFile> read_archive(std::string_view bytes, const ArchiveLimit
     return ArchiveReader(handle.get(), bytes.size(), limits, paths).read_all();
 }
 
-std::string write_archive(const std::vector<ArchiveFile>& files, ArchiveFormat format)
+std::string write_archive(const std::vector<ArchiveFile>& files, ArchiveFormat format, const PathLimits& limits)
 {
     std::vector<std::string> paths;
     std::set<std::string> seen;
     for (const auto& file : files) {
-        paths.push_back(normalize_path(file.path));
+        paths.push_back(normalize_path(file.path, limits));
         if (!seen.insert(paths.back()).second)
             throw Error(ErrorKind::usage, "path " + quote_path(file.path) + " is given twice", "path");
     }

@@ -48,6 +48,6 @@ std::vector<ArchiveFile> read_archive(std::string_view bytes, const ArchiveLimit
 /// `files` packed in `format`: regular files, mode 0644, owner 0, mtime 0, so the same
 /// files always give the same bytes. Throws Error(usage, field "path") for a path
 /// normalize_path() refuses or one given twice, Error(internal) if libarchive fails.
-std::string write_archive(const std::vector<ArchiveFile>& files, ArchiveFormat format);
+std::string write_archive(const std::vector<ArchiveFile>& files, ArchiveFormat format, const PathLimits& limits = {});
 
 } // namespace sbx::project

@@ -282,7 +282,7 @@ std::string export_project(runner::RunContext& context, const account::Actor& ac
     std::vector<ArchiveFile> files;
     for (auto& file : store::ProjectStore(context.db).all_files(project.id))
         files.push_back({std::move(file.path), std::move(file.content)});
-    return write_archive(files, format);
+    return write_archive(files, format, path_limits(context.settings));
 }
 
 } // namespace sbx::project

@@ -50,7 +50,7 @@ bool match_segments(const std::vector<std::string>& pattern, const std::string& 
 
 } // namespace
 
-std::size_t Router::add(std::string method, std::string pattern)
+std::size_t Router::add(std::string method, const std::string& pattern)
 {
     segments_.push_back(split(pattern));
     routes_.push_back({std::move(method), pattern, pattern});

@@ -27,7 +27,7 @@ struct RouteMatch {
 class Router {
   public:
     /// Returns the route's index, in the order added.
-    std::size_t add(std::string method, std::string pattern);
+    std::size_t add(std::string method, const std::string& pattern);
     const std::vector<Route>& routes() const noexcept { return routes_; }
     RouteMatch match(const std::string& method, const std::string& path) const;
     /// The methods the path allows, for a 405's Allow header.

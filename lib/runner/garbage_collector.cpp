@@ -11,6 +11,7 @@
 #include "runner/host_slots.hpp"
 #include "runner/run_cgroup.hpp"
 #include "runner/snapshot_dir.hpp"
+#include "store/session_store.hpp"
 
 namespace sbx::runner {
 namespace {
@@ -111,6 +112,16 @@ GcReport collect_garbage(RunContext& context, bool dry_run)
     auto max_age = std::chrono::duration_cast<std::chrono::system_clock::duration>(settings.retention.max_age);
     for (auto id : runs.expire(settings.retention.runs_per_project, now - max_age, dry_run))
         report.actions.push_back({"expire-run", "run " + std::to_string(id), "past retention"});
+
+    // Sessions whose time ran out and whose cookie never came back.
+    auto seconds = [](auto t) { return std::chrono::duration_cast<std::chrono::seconds>(t).count(); };
+    auto created_before = seconds(now.time_since_epoch() - settings.web.session_ttl);
+    auto seen_before = seconds(now.time_since_epoch() - settings.web.idle_timeout);
+    store::SessionStore sessions(context.db);
+    auto expired = dry_run ? sessions.count_expired(created_before, seen_before)
+                           : sessions.delete_expired(created_before, seen_before);
+    if (expired > 0)
+        report.actions.push_back({"expire-sessions", std::to_string(expired) + " sessions", "past their time"});
 
     auto ended = [&](std::int64_t id) {
         auto run = runs.find(id);

@@ -73,6 +73,17 @@ std::int64_t SessionStore::delete_expired(std::int64_t created_before, std::int6
     });
 }
 
+std::int64_t SessionStore::count_expired(std::int64_t created_before, std::int64_t seen_before)
+{
+    return guarded("count sessions", [&] {
+        SQLite::Statement q(db_.sql(), "SELECT count(*) FROM web_sessions WHERE created_at < ? OR last_seen_at < ?");
+        q.bind(1, created_before);
+        q.bind(2, seen_before);
+        q.executeStep();
+        return q.getColumn(0).getInt64();
+    });
+}
+
 std::int64_t SessionStore::create_token(std::int64_t user_id, const std::string& name, const std::string& token_hash)
 {
     return guarded("create an API token", [&] {

@@ -36,6 +36,8 @@ class SessionStore {
     void delete_session(std::int64_t id);
     /// Sessions whose absolute or idle time ran out; returns how many went.
     std::int64_t delete_expired(std::int64_t created_before, std::int64_t seen_before);
+    /// How many delete_expired() would delete.
+    std::int64_t count_expired(std::int64_t created_before, std::int64_t seen_before);
 
     std::int64_t create_token(std::int64_t user_id, const std::string& name, const std::string& token_hash);
     std::optional<TokenRecord> find_token(const std::string& token_hash);

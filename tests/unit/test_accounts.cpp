@@ -5,11 +5,14 @@
 
 #include "account/names.hpp"
 #include "account/quota.hpp"
+#include "account/sessions.hpp"
 #include "account/totp.hpp"
 #include "account/two_factor.hpp"
 #include "account/user_json.hpp"
 #include "account/users.hpp"
 #include "error.hpp"
+#include "runner/garbage_collector.hpp"
+#include "store/session_store.hpp"
 #include "store/user_store.hpp"
 #include "test_world.hpp"
 
@@ -183,4 +186,21 @@ TEST_CASE("TOTP: of racing verifications of one code exactly one succeeds", "[ac
             t.join();
         CHECK(accepted == 1);
     }
+}
+
+TEST_CASE("gc removes sessions past their time, keeps live ones", "[accounts][gc]")
+{
+    test::World w;
+    auto alice = account::add_user(*w.db, Actor::shell(), "alice", "password-a", false);
+    auto now = std::chrono::system_clock::now();
+    auto old = account::open_session(*w.db, alice.id, true, now - std::chrono::hours(48));
+    auto live = account::open_session(*w.db, alice.id, true, now);
+    account::SessionPolicy policy{std::chrono::hours(12), std::chrono::minutes(30)};
+
+    auto report = runner::collect_garbage(w.context, true);
+    CHECK(std::any_of(report.actions.begin(), report.actions.end(),
+                      [](const auto& a) { return a.action == "expire-sessions" && a.target == "1 sessions"; }));
+    runner::collect_garbage(w.context, false);
+    CHECK_FALSE(account::check_session(*w.db, old.token, {std::chrono::hours(100), std::chrono::hours(100)}, now));
+    CHECK(account::check_session(*w.db, live.token, policy, now));
 }

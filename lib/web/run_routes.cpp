@@ -46,16 +46,18 @@ runner::LimitRequest limits_of(const nlohmann::json& json)
     if (!json.is_object())
         throw HttpError(422, "invalid", "'limits' must be an object", "limits");
     runner::LimitRequest limits;
+    // Both the names a run request uses and those a run's record shows are accepted, so a
+    // client can send back the limits it read.
     for (const auto& [key, value] : json.items()) {
         if (key == "memory")
             limits.memory = size_field(value, key);
         else if (key == "disk")
             limits.disk = size_field(value, key);
-        else if (key == "output_limit")
+        else if (key == "output_limit" || key == "output_bytes")
             limits.output_bytes = size_field(value, key);
-        else if (key == "timeout")
+        else if (key == "timeout" || key == "wall_time")
             limits.wall_time = duration_field(value, key);
-        else if (key == "compile_timeout")
+        else if (key == "compile_timeout" || key == "compile_time")
             limits.compile_time = duration_field(value, key);
         else if (key == "cpus" && value.is_number() && value.get<double>() > 0)
             limits.cpus = value.get<double>();
@@ -82,9 +84,18 @@ std::vector<std::string> strings_of(const nlohmann::json& json, const std::strin
     return out;
 }
 
-// What both kinds of run take: stdin, args, entry, limits.
+// What both kinds of run take: stdin, args, entry, env, limits.
 void read_common(JsonInput& in, runner::RunRequest& request)
 {
+    if (auto env = in.value("env")) {
+        if (!env->is_object())
+            throw HttpError(422, "invalid", "'env' must be an object of strings", "env");
+        for (const auto& [name, value] : env->items()) {
+            if (!value.is_string())
+                throw HttpError(422, "invalid", "'env." + name + "' must be a string", "env");
+            request.env[name] = value.get<std::string>();
+        }
+    }
     request.stdin_data = in.string("stdin");
     if (auto entry = in.string("entry"))
         request.entry = *entry;
@@ -145,21 +156,19 @@ void run_files(Call& call)
     runner::RunRequest request;
     request.runtime = in.required_string("runtime");
     read_common(in, request);
-    if (auto env = in.value("env")) {
-        if (!env->is_object())
-            throw HttpError(422, "invalid", "'env' must be an object of strings", "env");
-        for (const auto& [name, value] : env->items()) {
-            if (!value.is_string())
-                throw HttpError(422, "invalid", "'env." + name + "' must be a string", "env");
-            request.env[name] = value.get<std::string>();
-        }
-    }
     auto files = in.value("files");
     if (!files || !files->is_array())
         throw HttpError(422, "missing", "'files' must be an array of {name, text|base64}", "files");
     for (const auto& file : *files) {
         if (!file.is_object() || !file.contains("name") || !file["name"].is_string())
             throw HttpError(422, "invalid", "each file needs a 'name'", "files");
+        for (const auto& [key, value] : file.items())
+            if (key != "name" && key != "text" && key != "base64")
+                throw HttpError(400, "unknown-field", "unknown field 'files[]." + key + "'", "files");
+        if (file.contains("text") && file.contains("base64"))
+            throw HttpError(422, "invalid",
+                            "file '" + file["name"].get<std::string>() + "': give 'text' or 'base64', not both",
+                            "files");
         runner::RunFile f{file["name"].get<std::string>(), {}};
         if (file.contains("text") && file["text"].is_string()) {
             f.content = file["text"].get<std::string>();

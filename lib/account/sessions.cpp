@@ -1,5 +1,7 @@
 #include "account/sessions.hpp"
 
+#include <algorithm>
+
 #include <openssl/sha.h>
 #include <sodium.h>
 
@@ -9,7 +11,8 @@ namespace sbx::account {
 namespace {
 
 constexpr const char* token_prefix = "sbx_";
-// Touching on every request would write on every request; once a minute is enough for idle time.
+// Touching on every request would write on every request; once a minute is enough for idle
+// time, unless the idle timeout itself is shorter (then a tenth of it).
 constexpr std::int64_t touch_every_s = 60;
 
 std::string sha256(const std::string& text)
@@ -62,7 +65,8 @@ std::optional<store::SessionRecord> check_session(store::Database& db, const std
         sessions.delete_session(session->id);
         return std::nullopt;
     }
-    if (at - session->last_seen_at >= touch_every_s) {
+    const std::int64_t touch_after = std::min<std::int64_t>(touch_every_s, policy.idle.count() / 10);
+    if (at - session->last_seen_at >= touch_after) {
         sessions.touch_session(session->id, at);
         session->last_seen_at = at;
     }

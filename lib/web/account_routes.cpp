@@ -65,17 +65,16 @@ void log_in(Call& call)
     auto per_minute = call.context.settings.web.login_attempts_per_minute;
     const std::string by_account = "login:" + name.substr(0, 64);
     const std::string by_address = "login-ip:" + call.request.remote_addr;
-    for (const auto* key : {&by_account, &by_address})
-        if (auto wait = call.limiter.blocked(*key, per_minute))
-            too_many(call, *wait, "too many failed logins");
+    if (auto wait = call.limiter.take_all({by_account, by_address}, per_minute))
+        too_many(call, *wait, "too many failed logins");
     auto user = account::authenticate(call.context.db, name, password);
     if (!user) {
-        call.limiter.record(by_account);
-        call.limiter.record(by_address);
         call.metrics.count_login_failure();
         throw HttpError(401, "unauthenticated", "wrong name or password");
     }
+    // Only failures count: the attempt reserved above is returned.
     call.limiter.clear(by_account);
+    call.limiter.give_back(by_address);
     if (call.session)
         account::close_session(call.context.db, call.session->id);
     auto opened =

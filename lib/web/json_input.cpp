@@ -2,6 +2,8 @@
 
 #include "web/api_error.hpp"
 
+#include <cstdint>
+
 namespace sbx::web {
 namespace {
 
@@ -79,6 +81,9 @@ std::optional<std::int64_t> JsonInput::integer(const std::string& field)
         return std::nullopt;
     if (!v->is_number_integer())
         wrong_type(field, "a whole number");
+    // nlohmann keeps 2^63 and above as unsigned; read as int64 they would wrap.
+    if (v->is_number_unsigned() && v->get<std::uint64_t>() > std::uint64_t(INT64_MAX))
+        throw HttpError(422, "invalid", "'" + field + "' is too large", field);
     return v->get<std::int64_t>();
 }
 

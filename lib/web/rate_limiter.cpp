@@ -39,20 +39,23 @@ std::optional<std::chrono::seconds> RateLimiter::take(const std::string& key, st
     return std::nullopt;
 }
 
-std::optional<std::chrono::seconds> RateLimiter::blocked(const std::string& key, std::uint32_t per_minute,
-                                                         Clock::time_point now)
+std::optional<std::chrono::seconds> RateLimiter::take_all(const std::vector<std::string>& keys,
+                                                          std::uint32_t per_minute, Clock::time_point now)
 {
     std::lock_guard lock(mutex_);
-    auto& events = window(key, now);
-    if (events.size() >= per_minute)
-        return until_free(events, now);
+    for (const auto& key : keys)
+        if (auto& events = window(key, now); events.size() >= per_minute)
+            return until_free(events, now);
+    for (const auto& key : keys)
+        windows_[key].push_back(now);
     return std::nullopt;
 }
 
-void RateLimiter::record(const std::string& key, Clock::time_point now)
+void RateLimiter::give_back(const std::string& key)
 {
     std::lock_guard lock(mutex_);
-    window(key, now).push_back(now);
+    if (auto it = windows_.find(key); it != windows_.end() && !it->second.empty())
+        it->second.pop_back();
 }
 
 void RateLimiter::clear(const std::string& key)

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sbx::web {
 
@@ -19,11 +20,13 @@ class RateLimiter {
     /// and returns nullopt; otherwise records nothing and returns how long until one may.
     std::optional<std::chrono::seconds> take(const std::string& key, std::uint32_t per_minute,
                                              Clock::time_point now = Clock::now());
-    /// How long until `key` is below `per_minute` again, without recording anything.
-    std::optional<std::chrono::seconds> blocked(const std::string& key, std::uint32_t per_minute,
-                                                Clock::time_point now = Clock::now());
-    /// Records an event without checking (a failed login).
-    void record(const std::string& key, Clock::time_point now = Clock::now());
+    /// Like take for several keys at once: records in all of them, or in none when any is
+    /// full. A login reserves its attempt this way before the slow password check, so that
+    /// guesses racing each other cannot all get past the check.
+    std::optional<std::chrono::seconds> take_all(const std::vector<std::string>& keys, std::uint32_t per_minute,
+                                                 Clock::time_point now = Clock::now());
+    /// Forgets the newest event of `key` (an attempt that turned out not to count).
+    void give_back(const std::string& key);
     void clear(const std::string& key);
 
   private:

@@ -1,5 +1,6 @@
-// sbx-fcgi: the web API as a FastCGI program behind nginx. Worker threads accept requests
-// from one socket; each has its own database connection. Runs are handed to detached
+// sbx-fcgi: the web API as a FastCGI program behind nginx. Worker threads answer requests
+// from the connections of one socket (web::ConnectionPool); each has its own database
+// connection. Runs are handed to detached
 // supervisors: no request waits on a container except ?wait=, which is bounded.
 #include <fcgiapp.h>
 #include <grp.h>
@@ -20,6 +21,7 @@
 #include "runner/run_service.hpp"
 #include "web/api.hpp"
 #include "web/api_error.hpp"
+#include "web/connection_pool.hpp"
 
 namespace {
 
@@ -121,24 +123,32 @@ bool read_request(FCGX_Request& request, const sbx::config::Settings& settings, 
 struct Server {
     const sbx::config::Settings& settings;
     web::Api& api;
-    int socket = -1;
+    web::ConnectionPool& connections;
     std::atomic<int> busy{0}; // requests being answered (not idle kept-alive connections)
 
     void serve()
     {
         sbx::store::Database db(settings.database);
         FCGX_Request request;
-        FCGX_InitRequest(&request, socket, 0);
+        // No listening socket of its own: libfcgi only reads the connections handed to it,
+        // and when one ends it fails to accept (EBADF) instead of blocking this worker.
+        FCGX_InitRequest(&request, -1, 0);
         for (;;) {
-            // No lock around accept: with nginx keeping connections alive, accepting the
-            // next request reads from this thread's connection, and a lock would stall
-            // every other worker behind it. accept(2) itself is thread-safe.
-            if (FCGX_Accept_r(&request) < 0)
+            int fd = connections.next();
+            if (fd < 0)
                 break;
+            request.ipcFd = fd;
+            request.keepConnection = 1; // or FCGX_Accept_r would close the fd before reading it
+            if (FCGX_Accept_r(&request) < 0)
+                continue; // the peer hung up (libfcgi closed the connection)
             ++busy;
             handle(request, db);
             FCGX_Finish_r(&request);
             --busy;
+            if (request.ipcFd >= 0) { // kept alive by nginx: idle until its next request
+                connections.park(request.ipcFd);
+                request.ipcFd = -1;
+            }
         }
     }
 
@@ -171,10 +181,10 @@ int run(int argc, char** argv)
 {
     cli::CommonOptions common;
     std::string listen, socket_mode = "0660", socket_group;
-    unsigned threads = 8;
+    unsigned threads = 32;
     cli::po::options_description options("options");
     options.add_options()("listen", cli::po::value(&listen), "unix socket path or HOST:PORT (default: web.socket)")(
-        "threads", cli::po::value(&threads), "worker threads (default 8)")(
+        "threads", cli::po::value(&threads), "worker threads: requests answered at once, live-log streams included (default 32)")(
         "socket-mode", cli::po::value(&socket_mode), "permissions of the unix socket (default 0660)")(
         "socket-group", cli::po::value(&socket_group), "group of the unix socket (nginx's, e.g. www-data)");
     auto parsed = cli::parse_command(argc, argv, options, common, usage);
@@ -210,7 +220,8 @@ int run(int argc, char** argv)
 
     web::Api api({settings, session.context().catalog, sbx::config::load_faq(settings.faq_file),
                   session.context().supervisor_command});
-    Server server{settings, api, socket};
+    web::ConnectionPool connections(socket);
+    Server server{settings, api, connections};
 
     // TERM/INT: stop accepting; requests in flight get a grace period, then the process
     // exits. Workers idle on nginx's kept-alive connections are not waited for: they would
@@ -221,10 +232,10 @@ int run(int argc, char** argv)
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
-    std::thread([&server, socket, signals, listen, is_unix] {
+    std::thread([&server, &connections, socket, signals, listen, is_unix] {
         int received = 0;
         sigwait(&signals, &received);
-        FCGX_ShutdownPending();
+        connections.stop();
         ::shutdown(socket, SHUT_RDWR);
         auto deadline = std::chrono::steady_clock::now() + shutdown_grace;
         while (server.busy > 0 && std::chrono::steady_clock::now() < deadline)

@@ -1,4 +1,5 @@
 // Projects over HTTP: the same lib calls as `sbx project`.
+#include "account/names.hpp"
 #include "project/access.hpp"
 #include "project/project_json.hpp"
 #include "project/projects.hpp"
@@ -33,10 +34,11 @@ nlohmann::json projects_json(const std::vector<store::ProjectRecord>& projects)
 }
 
 // Project names over HTTP are the caller's own: OWNER/NAME would let the name say whose.
+// A name sent for a project of the caller's own: checked here so that the error names the
+// member 'name' (lib, reading OWNER/NAME references, names 'project').
 std::string own_name(const std::string& name)
 {
-    if (name.find('/') != std::string::npos)
-        throw HttpError(422, "invalid", "a project name may not contain '/'", "name");
+    account::check_project_name(name);
     return name;
 }
 

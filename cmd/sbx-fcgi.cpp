@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstring>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include "cli/session.hpp"
@@ -32,7 +33,7 @@ using sbx::ErrorKind;
 
 constexpr std::chrono::seconds shutdown_grace{10};
 
-const char* usage = "usage: sbx-fcgi [--listen SOCKET|HOST:PORT] [--threads N] [--socket-mode MODE]\n"
+const char* usage = "usage: sbx-fcgi [--listen SOCKET|HOST:PORT] [--threads N] [--max-streams N] [--socket-mode MODE]\n"
                     "                [--socket-group GROUP] [--config FILE] [--set KEY=VALUE]...\n";
 
 std::string param(FCGX_Request& request, const char* name)
@@ -124,40 +125,66 @@ struct Server {
     const sbx::config::Settings& settings;
     web::Api& api;
     web::ConnectionPool& connections;
-    std::atomic<int> busy{0}; // requests being answered (not idle kept-alive connections)
+    unsigned max_streams;
+    std::atomic<int> busy{0};        // requests being answered (not idle kept-alive connections)
+    std::atomic<unsigned> streams{0}; // event streams, each on a thread of its own
 
     void serve()
     {
         sbx::store::Database db(settings.database);
-        FCGX_Request request;
-        // No listening socket of its own: libfcgi only reads the connections handed to it,
-        // and when one ends it fails to accept (EBADF) instead of blocking this worker.
-        FCGX_InitRequest(&request, -1, 0);
         for (;;) {
             int fd = connections.next();
             if (fd < 0)
                 break;
-            request.ipcFd = fd;
-            request.keepConnection = 1; // or FCGX_Accept_r would close the fd before reading it
-            if (FCGX_Accept_r(&request) < 0)
+            // On the heap: a stream takes its request to another thread, and libfcgi's
+            // streams point back into the request.
+            auto request = std::make_unique<FCGX_Request>();
+            // No listening socket of its own: libfcgi only reads the connection handed to
+            // it, and when that ends it fails to accept (EBADF) instead of blocking here.
+            FCGX_InitRequest(request.get(), -1, 0);
+            request->ipcFd = fd;
+            request->keepConnection = 1; // or FCGX_Accept_r would close the fd before reading it
+            if (FCGX_Accept_r(request.get()) < 0)
                 continue; // the peer hung up (libfcgi closed the connection)
             ++busy;
-            handle(request, db);
-            FCGX_Finish_r(&request);
-            --busy;
-            if (request.ipcFd >= 0) { // kept alive by nginx: idle until its next request
-                connections.park(request.ipcFd);
-                request.ipcFd = -1;
+            web::Request in;
+            web::Response response;
+            bool readable = read_request(*request, settings, in, response);
+            if (readable && api.streams(in)) {
+                // A live-log stream lasts as long as its run: it must not hold a worker.
+                if (++streams <= max_streams) {
+                    std::thread([this, r = std::move(request), in = std::move(in)]() mutable {
+                        try {
+                            sbx::store::Database stream_db(settings.database);
+                            web::Response unused;
+                            answer(*r, &in, stream_db, unused);
+                        } catch (const std::exception& e) {
+                            std::cerr << "sbx-fcgi: stream ended: " << e.what() << '\n';
+                            r->keepConnection = 0; // closed: nginx sees the stream end
+                            FCGX_Finish_r(r.get());
+                        }
+                        --streams;
+                        --busy;
+                    }).detach();
+                    continue;
+                }
+                --streams;
+                web::set_error(response, 503, "busy",
+                               "too many live streams at once; try again soon, or page with /logs");
+                response.set_header("Retry-After", "5");
+                readable = false;
             }
+            answer(*request, readable ? &in : nullptr, db, response);
+            --busy;
         }
     }
 
-    void handle(FCGX_Request& request, sbx::store::Database& db)
+    // Answers `in` (nullptr: `response` already holds the error) and hands a kept-alive
+    // connection back to the pool.
+    void answer(FCGX_Request& request, const web::Request* in, sbx::store::Database& db, web::Response& response)
     {
-        web::Request in;
-        web::Response response;
         bool streamed = false;
-        if (read_request(request, settings, in, response)) {
+        if (in) {
             web::StreamWriter stream{[&](const web::Response& head) {
                                          streamed = true;
                                          write_head(request, head, false);
@@ -167,13 +194,18 @@ struct Server {
                                          put(request, chunk);
                                          return FCGX_FFlush(request.out) == 0 && FCGX_GetError(request.out) == 0;
                                      }};
-            api.handle(in, db, response, stream);
+            api.handle(*in, db, response, stream);
         }
-        if (streamed)
-            return;
-        write_head(request, response, true);
-        if (in.method != "HEAD")
-            put(request, response.body);
+        if (!streamed) {
+            write_head(request, response, true);
+            if (!in || in->method != "HEAD")
+                put(request, response.body);
+        }
+        FCGX_Finish_r(&request);
+        if (request.ipcFd >= 0) { // kept alive by nginx: idle until its next request
+            connections.park(request.ipcFd);
+            request.ipcFd = -1;
+        }
     }
 };
 
@@ -181,10 +213,11 @@ int run(int argc, char** argv)
 {
     cli::CommonOptions common;
     std::string listen, socket_mode = "0660", socket_group;
-    unsigned threads = 32;
+    unsigned threads = 32, max_streams = 256;
     cli::po::options_description options("options");
     options.add_options()("listen", cli::po::value(&listen), "unix socket path or HOST:PORT (default: web.socket)")(
-        "threads", cli::po::value(&threads), "worker threads: requests answered at once, live-log streams included (default 32)")(
+        "threads", cli::po::value(&threads), "worker threads: requests answered at once (default 32)")(
+        "max-streams", cli::po::value(&max_streams), "live-log streams at once, beside the workers (default 256)")(
         "socket-mode", cli::po::value(&socket_mode), "permissions of the unix socket (default 0660)")(
         "socket-group", cli::po::value(&socket_group), "group of the unix socket (nginx's, e.g. www-data)");
     auto parsed = cli::parse_command(argc, argv, options, common, usage);
@@ -194,6 +227,8 @@ int run(int argc, char** argv)
         throw Error(ErrorKind::usage, "unexpected argument '" + parsed->front() + "'");
     if (threads < 1 || threads > 256)
         throw Error(ErrorKind::usage, "--threads must be from 1 to 256", "threads");
+    if (max_streams > 4096)
+        throw Error(ErrorKind::usage, "--max-streams must be from 0 to 4096", "max-streams");
 
     cli::Session session(common);
     const auto& settings = session.settings();
@@ -221,7 +256,7 @@ int run(int argc, char** argv)
     web::Api api({settings, session.context().catalog, sbx::config::load_faq(settings.faq_file),
                   session.context().supervisor_command});
     web::ConnectionPool connections(socket);
-    Server server{settings, api, connections};
+    Server server{settings, api, connections, max_streams};
 
     // TERM/INT: stop accepting; requests in flight get a grace period, then the process
     // exits. Workers idle on nginx's kept-alive connections are not waited for: they would

@@ -99,6 +99,13 @@ void Routes::add(const char* method, const char* pattern, Handler handler, bool 
     router.add(method, pattern);
     handlers.push_back(std::move(handler));
     partial_ok.push_back(allow_partial);
+    streaming.push_back(false);
+}
+
+void Routes::add_stream(const char* method, const char* pattern, Handler handler)
+{
+    add(method, pattern, std::move(handler));
+    streaming.back() = true;
 }
 
 Api::Api(ApiSetup setup) : state_(std::make_unique<State>(std::move(setup)))
@@ -111,6 +118,13 @@ Api::Api(ApiSetup setup) : state_(std::make_unique<State>(std::move(setup)))
 }
 
 Api::~Api() = default;
+
+bool Api::streams(const Request& request) const
+{
+    const auto& routes = state_->routes;
+    RouteMatch match = routes.router.match(request.method, request.path);
+    return match.route && routes.streaming[static_cast<std::size_t>(match.route - routes.router.routes().data())];
+}
 
 void Api::handle(const Request& request, store::Database& db, Response& response, const StreamWriter& stream)
 {

@@ -33,6 +33,9 @@ class Api {
     /// Answers `request` into `response`; never throws. Routes that stream (events) write
     /// through `stream` instead and leave `response` alone.
     void handle(const Request& request, store::Database& db, Response& response, const StreamWriter& stream);
+    /// Whether `request` goes to a route that streams (and so may hold its writer for as
+    /// long as a run goes on): a server answers those beside its ordinary workers.
+    bool streams(const Request& request) const;
 
   private:
     struct State;

@@ -47,8 +47,11 @@ struct Routes {
     std::vector<Handler> handlers;
     /// Routes that a cookie session without its TOTP step may use.
     std::vector<bool> partial_ok;
+    /// Routes that answer with a long stream (events) rather than one response.
+    std::vector<bool> streaming;
 
     void add(const char* method, const char* pattern, Handler handler, bool allow_partial = false);
+    void add_stream(const char* method, const char* pattern, Handler handler);
 };
 
 void add_health_routes(Routes& routes);

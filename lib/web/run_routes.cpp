@@ -328,7 +328,7 @@ void add_run_routes(Routes& routes)
     routes.add("POST", "/api/v1/runs/{id}/cancel", cancel);
     routes.add("GET", "/api/v1/runs/{id}/files", files);
     routes.add("GET", "/api/v1/runs/{id}/logs", logs);
-    routes.add("GET", "/api/v1/runs/{id}/events", events);
+    routes.add_stream("GET", "/api/v1/runs/{id}/events", events);
 }
 
 } // namespace sbx::web

@@ -115,22 +115,27 @@ void check_run_rate(Call& call)
     }
 }
 
-// Hands the run to a supervisor and answers 202, or waits up to ?wait= seconds for its end.
-void start(Call& call, std::int64_t id)
+// ?wait=SECONDS, read before anything is submitted: a bad one must start no run.
+std::chrono::seconds wait_param(const Call& call)
+{
+    std::int64_t seconds = 0;
+    if (auto wait = call.request.param("wait"))
+        for (char c : *wait)
+            if (c < '0' || c > '9' || (seconds = seconds * 10 + (c - '0')) > max_wait.count())
+                throw HttpError(422, "invalid", "'wait' must be seconds from 0 to 60", "wait");
+    return std::chrono::seconds(seconds);
+}
+
+// Hands the run to a supervisor and answers 202, or waits up to `wait` for its end.
+void start(Call& call, std::int64_t id, std::chrono::seconds wait)
 {
     runner::supervise_detached(call.context, id);
     store::RunStore runs(call.context.db);
     auto record = runs.get(id);
-    if (auto wait = call.request.param("wait")) {
-        std::int64_t seconds = 0;
-        for (char c : *wait)
-            if (c < '0' || c > '9' || (seconds = seconds * 10 + (c - '0')) > max_wait.count())
-                throw HttpError(422, "invalid", "'wait' must be seconds from 0 to 60", "wait");
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-        while (!store::is_final(record.status) && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(poll_interval);
-            record = runs.get(id);
-        }
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    while (!store::is_final(record.status) && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(poll_interval);
+        record = runs.get(id);
     }
     call.reply(store::is_final(record.status) ? 200 : 202, runner::run_json(record));
 }
@@ -145,8 +150,9 @@ void run_project(Call& call)
         read_common(in, request);
         in.finish();
     }
+    auto wait = wait_param(call);
     check_run_rate(call);
-    start(call, project::submit_project_run(call.context, actor, p, std::move(request)));
+    start(call, project::submit_project_run(call.context, actor, p, std::move(request)), wait);
 }
 
 void run_files(Call& call)
@@ -183,8 +189,9 @@ void run_files(Call& call)
         request.files.push_back(std::move(f));
     }
     in.finish();
+    auto wait = wait_param(call);
     check_run_rate(call);
-    start(call, project::submit_run(call.context, actor, std::move(request)));
+    start(call, project::submit_run(call.context, actor, std::move(request)), wait);
 }
 
 void history(Call& call)

@@ -7,7 +7,9 @@
 #   make asan       unit tests under AddressSanitizer + UBSan
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make images     build the runtime images of the shipped catalog
-#   make bench      sbx run against a bare engine run, side by side
+#   make bench      sbx run against a bare engine run, side by side; then the web API
+#                   against static nginx, and a run over HTTP against a bare run
+#                   (BENCH_ARGS go to contrib/bench/run, WEB_BENCH_ARGS to contrib/bench/web)
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -120,6 +122,7 @@ images:
 bench: all
 	contrib/images/build-images --engine both
 	contrib/bench/run $(BENCH_ARGS)
+	contrib/bench/web $(WEB_BENCH_ARGS)
 
 clean:
 	rm -rf $(B) bin compile_commands.json

@@ -5,12 +5,13 @@
 namespace sbx::web {
 namespace {
 
-void list_runtimes(Call& call)
+// The catalog is fixed for the life of the process: its list is built once.
+std::string runtime_list(const config::RuntimeCatalog& catalog)
 {
     auto json = nlohmann::json::array();
-    for (const auto& runtime : call.context.catalog.runtimes())
+    for (const auto& runtime : catalog.runtimes())
         json.push_back(config::runtime_summary_json(runtime));
-    call.reply(200, json);
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void show_runtime(Call& call)
@@ -30,9 +31,10 @@ void faq(Call& call)
 
 } // namespace
 
-void add_catalog_routes(Routes& routes)
+void add_catalog_routes(Routes& routes, const ApiSetup& setup)
 {
-    routes.add("GET", "/api/v1/runtimes", list_runtimes);
+    routes.add("GET", "/api/v1/runtimes",
+               [body = runtime_list(setup.catalog)](Call& call) { call.response.json(200, body); });
     routes.add("GET", "/api/v1/runtimes/{id}", show_runtime);
     routes.add("GET", "/api/v1/faq", faq);
 }

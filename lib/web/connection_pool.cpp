@@ -3,15 +3,15 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <string>
-#include <vector>
 
 #include "error.hpp"
 
@@ -23,6 +23,11 @@ namespace {
     throw Error(ErrorKind::unavailable, what + ": " + std::strerror(errno));
 }
 
+// A connection's event carries its fd; the listening socket's and the stop event's carry
+// tags past any fd.
+constexpr std::uint64_t listen_tag = 1ULL << 32;
+constexpr std::uint64_t stop_tag = 2ULL << 32;
+
 } // namespace
 
 ConnectionPool::ConnectionPool(int listen_fd, std::size_t max_parked) : listen_fd_(listen_fd), max_parked_(max_parked)
@@ -31,136 +36,98 @@ ConnectionPool::ConnectionPool(int listen_fd, std::size_t max_parked) : listen_f
     if (flags < 0 || ::fcntl(listen_fd_, F_SETFL, flags | O_NONBLOCK) < 0 ||
         ::fcntl(listen_fd_, F_SETFD, FD_CLOEXEC) < 0)
         fail("cannot set up the listening socket");
-    if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) < 0)
-        fail("cannot make a pipe");
+    epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
+    stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (epoll_fd_ < 0 || stop_fd_ < 0)
+        fail("cannot make an epoll set");
+    epoll_event stop_event{EPOLLIN, {.u64 = stop_tag}};
+    // One-shot: a new connection wakes one worker, which accepts it and re-arms.
+    epoll_event listen_event{EPOLLIN | EPOLLONESHOT, {.u64 = listen_tag}};
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, stop_fd_, &stop_event) < 0 ||
+        ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd_, &listen_event) < 0)
+        fail("cannot watch the listening socket");
 }
 
 ConnectionPool::~ConnectionPool()
 {
-    for (int fd : ready_)
-        ::close(fd);
-    for (int fd : idle_)
-        ::close(fd);
-    ::close(wake_[0]);
-    ::close(wake_[1]);
+    // Parked connections are closed with the process; nginx reconnects to the next one.
+    ::close(epoll_fd_);
+    ::close(stop_fd_);
 }
 
 int ConnectionPool::next()
 {
-    std::unique_lock lock(mutex_);
     for (;;) {
         if (stopped_)
             return -1;
-        if (!ready_.empty()) {
-            int fd = ready_.front();
-            ready_.pop_front();
-            return fd;
-        }
-        if (polling_)
-            ready_changed_.wait(lock);
-        else
-            poll_once(lock);
-    }
-}
-
-void ConnectionPool::poll_once(std::unique_lock<std::mutex>& lock)
-{
-    polling_ = true;
-    // While accepting is backed off, the listening socket sits out one short poll.
-    std::vector<pollfd> fds{{wake_[0], POLLIN, 0}, {accept_backoff_ ? -1 : listen_fd_, POLLIN, 0}};
-    for (int fd : idle_)
-        fds.push_back({fd, POLLIN, 0});
-    const int timeout_ms = accept_backoff_ ? 50 : -1;
-    accept_backoff_ = false;
-    lock.unlock();
-    int polled = ::poll(fds.data(), fds.size(), timeout_ms);
-    int poll_errno = errno;
-    lock.lock();
-    polling_ = false;
-    if (polled < 0 && poll_errno != EINTR) {
-        errno = poll_errno;
-        stopped_ = true;
-        ready_changed_.notify_all();
-        fail("poll");
-    }
-    char drained[64];
-    while (::read(wake_[0], drained, sizeof drained) > 0) {
-    }
-    for (std::size_t i = 2; polled > 0 && i < fds.size(); ++i)
-        if (fds[i].revents) {
-            // The connection may have been dropped as the oldest meanwhile.
-            auto it = std::find(idle_.begin(), idle_.end(), fds[i].fd);
-            if (it != idle_.end()) {
-                idle_.erase(it);
-                ready_.push_back(fds[i].fd);
-            }
-        }
-    if (polled > 0 && fds[1].revents)
-        accept_all();
-    ready_changed_.notify_all();
-}
-
-void ConnectionPool::accept_all()
-{
-    for (;;) {
-        sockaddr_storage peer{};
-        socklen_t length = sizeof peer;
-        int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EINTR || errno == ECONNABORTED)
+        epoll_event event{};
+        int n = ::epoll_wait(epoll_fd_, &event, 1, -1);
+        if (n < 0) {
+            if (errno == EINTR)
                 continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                return;
-            // A shut-down socket ends serving. EMFILE and the like: the connection stays in
-            // the backlog while the workers answer, and close, what they hold.
-            if (errno == EINVAL)
-                stopped_ = true;
-            else
-                accept_backoff_ = true;
-            return;
+            fail("epoll_wait");
         }
-        if (peer.ss_family == AF_INET || peer.ss_family == AF_INET6) {
-            int on = 1;
-            ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on); // latency only
+        if (n == 0 || event.data.u64 == stop_tag)
+            continue;
+        if (event.data.u64 == listen_tag) {
+            sockaddr_storage peer{};
+            socklen_t length = sizeof peer;
+            int fd = ::accept4(listen_fd_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
+            int accept_errno = errno;
+            epoll_event rearm{EPOLLIN | EPOLLONESHOT, {.u64 = listen_tag}};
+            if (!stopped_ && ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &rearm) < 0)
+                fail("cannot watch the listening socket");
+            if (fd < 0) {
+                // A shut-down socket ends serving; EAGAIN: another worker took it. Out of
+                // fds, the connection waits in the backlog while workers close theirs.
+                if (accept_errno == EINVAL)
+                    stop();
+                else if (accept_errno == EMFILE || accept_errno == ENFILE)
+                    ::usleep(10'000);
+                continue;
+            }
+            if (peer.ss_family == AF_INET || peer.ss_family == AF_INET6) {
+                int on = 1;
+                ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on); // latency only
+            }
+            // Handed over once it has something to read: a client that connects and says
+            // nothing must not hold a worker.
+            watch(fd);
+            continue;
         }
-        ready_.push_back(fd);
+        --parked_;
+        return static_cast<int>(event.data.u64 & 0xffffffffU);
     }
 }
 
 void ConnectionPool::park(int fd)
 {
-    std::lock_guard lock(mutex_);
-    if (stopped_) {
+    if (stopped_ || parked_ >= max_parked_) {
         ::close(fd);
         return;
     }
-    idle_.push_back(fd);
-    if (idle_.size() > max_parked_) {
-        ::close(idle_.front());
-        idle_.pop_front();
+    watch(fd);
+}
+
+void ConnectionPool::watch(int fd)
+{
+    epoll_event event{EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, {.u64 = static_cast<std::uint32_t>(fd)}};
+    // A connection handed out before is still in the set, disarmed; a new one is not.
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event) < 0 &&
+        (errno != ENOENT || ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) < 0)) {
+        ::close(fd);
+        return; // the client reconnects; the server goes on
     }
-    wake();
+    ++parked_;
 }
 
 void ConnectionPool::stop()
 {
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-    wake();
-    ready_changed_.notify_all();
-}
-
-std::size_t ConnectionPool::parked() const
-{
-    std::lock_guard lock(mutex_);
-    return idle_.size();
-}
-
-void ConnectionPool::wake()
-{
-    // Under mutex_. A full pipe already wakes the poller.
-    if (polling_ && ::write(wake_[1], "x", 1) < 0 && errno != EAGAIN)
-        fail("cannot wake the poller");
+    if (stopped_.exchange(true))
+        return;
+    std::uint64_t one = 1;
+    if (::write(stop_fd_, &one, sizeof one) < 0)
+        fail("cannot wake the workers");
 }
 
 } // namespace sbx::web

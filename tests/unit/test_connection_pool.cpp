@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -109,21 +110,52 @@ TEST_CASE("ConnectionPool: idle kept-alive connections cost no worker", "[web]")
         ::close(client);
 }
 
-TEST_CASE("ConnectionPool: past max_parked the oldest idle connection is closed", "[web]")
+TEST_CASE("ConnectionPool: a connection parked past max_parked is closed", "[web]")
 {
     Listener listener;
     web::ConnectionPool pool(listener.fd, 2);
-    int a = listener.connect(), b = listener.connect(), c = listener.connect();
-    std::vector<int> accepted;
+    std::vector<int> clients, accepted;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(listener.connect());
+        REQUIRE(::write(clients.back(), "x", 1) == 1);
+    }
     while (accepted.size() < 3)
         accepted.push_back(pool.next());
-    for (int fd : accepted)
+    CHECK(pool.parked() == 0);
+    for (int fd : accepted) {
+        char byte;
+        REQUIRE(::read(fd, &byte, 1) == 1);
         pool.park(fd);
+    }
     CHECK(pool.parked() == 2);
-    char byte;
-    CHECK(::read(a, &byte, 1) == 0); // the first one parked was closed
-    for (int fd : {a, b, c})
+    int closed = 0;
+    for (int client : clients) {
+        pollfd p{client, POLLIN, 0};
+        if (::poll(&p, 1, 0) == 1) {
+            char byte;
+            CHECK(::read(client, &byte, 1) == 0);
+            ++closed;
+        }
+    }
+    CHECK(closed == 1);
+    for (int fd : clients)
         ::close(fd);
+}
+
+TEST_CASE("ConnectionPool: a client that connects and says nothing holds no worker", "[web]")
+{
+    Listener listener;
+    web::ConnectionPool pool(listener.fd);
+    int silent = listener.connect();
+    int talker = listener.connect();
+    REQUIRE(::write(talker, "x", 1) == 1);
+    int fd = pool.next();
+    char byte;
+    REQUIRE(::read(fd, &byte, 1) == 1); // the talker's, though the silent one came first
+    CHECK(pool.parked() == 1);
+    ::close(fd);
+    ::close(silent);
+    ::close(talker);
 }
 
 TEST_CASE("ConnectionPool: stop() wakes every waiting worker", "[web]")

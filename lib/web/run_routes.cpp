@@ -15,6 +15,8 @@ namespace {
 
 using std::chrono::milliseconds;
 constexpr milliseconds poll_interval{100};
+// ?wait= answers as soon as the run ends: a look at one row is cheap, a late answer is not.
+constexpr milliseconds wait_poll_interval{10};
 constexpr std::chrono::seconds max_wait{60};
 constexpr std::chrono::seconds heartbeat{15};
 constexpr std::size_t max_page = 5000;
@@ -134,7 +136,7 @@ void start(Call& call, std::int64_t id, std::chrono::seconds wait)
     auto record = runs.get(id);
     auto deadline = std::chrono::steady_clock::now() + wait;
     while (!store::is_final(record.status) && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(poll_interval);
+        std::this_thread::sleep_for(wait_poll_interval);
         record = runs.get(id);
     }
     call.reply(store::is_final(record.status) ? 200 : 202, runner::run_json(record));

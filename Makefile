@@ -37,7 +37,7 @@ CLI_SRCS  := $(sort $(wildcard cmd/cli/*.cpp))
 TEST_SRCS := $(sort $(wildcard tests/unit/*.cpp))
 BINS      := $(patsubst cmd/%.cpp,bin/%,$(CMD_SRCS))
 
-all: $(BINS)
+all: $(BINS) ui
 
 $(B)/%.o: %.cpp
 	@mkdir -p $(@D)
@@ -62,6 +62,17 @@ $(B)/unit-tests: $(TEST_SRCS:%.cpp=$(B)/%.o) $(B)/libsbx.a
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ---- web UI ------------------------------------------------------------------
+# web/src bundled by esbuild into share/www/app.js and app.css (index.html is source).
+UI_SRCS := $(shell find web/src -type f 2>/dev/null) web/build.mjs
+ui: share/www/app.js
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+share/www/app.js: $(UI_SRCS) web/node_modules/.package-lock.json
+	cd web && node build.mjs
 
 # ---- tests -------------------------------------------------------------------
 unit: $(B)/unit-tests
@@ -127,6 +138,6 @@ bench: all
 clean:
 	rm -rf $(B) bin compile_commands.json
 
-.PHONY: all unit cli check asan lint format deps quickstart install images bench clean
+.PHONY: all ui unit cli check asan lint format deps quickstart install images bench clean
 .DELETE_ON_ERROR:
 .SECONDARY:

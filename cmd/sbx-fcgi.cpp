@@ -126,7 +126,7 @@ struct Server {
     web::Api& api;
     web::ConnectionPool& connections;
     unsigned max_streams;
-    std::atomic<int> busy{0};        // requests being answered (not idle kept-alive connections)
+    std::atomic<int> busy{0};         // requests being answered (not idle kept-alive connections)
     std::atomic<unsigned> streams{0}; // event streams, each on a thread of its own
 
     void serve()

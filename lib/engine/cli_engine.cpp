@@ -97,6 +97,7 @@ process::Command CliEngine::command(const std::vector<std::string>& args) const
         cmd.argv.push_back(std::move(option));
     cmd.argv.insert(cmd.argv.end(), args.begin(), args.end());
     cmd.env = environment_;
+    cmd.cwd = config_.work_dir;
     return cmd;
 }
 

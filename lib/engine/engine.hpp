@@ -150,6 +150,10 @@ struct EngineConfig {
     std::string oci_runtime = "runsc"; ///< a runtime name the engine knows, or a path with podman
     std::filesystem::path binary;      ///< the engine's CLI; empty: `engine` looked up in PATH
     std::string instance = "default";  ///< the sbx.instance label of every sandbox
+    /// Where the engine's CLI runs. runsc leaves an empty "oom" file in its working
+    /// directory when a sandbox hits its memory limit: it belongs in sbx's own state, not
+    /// in the directory `sbx run` was started from. Empty: the caller's.
+    std::filesystem::path work_dir;
 };
 
 /// The engine `config` names, running its CLI through `runner`.

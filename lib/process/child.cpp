@@ -199,6 +199,8 @@ Child spawn(const Command& command, const SpawnOptions& options)
     };
     route(options.stdout_sink, 1, out_pipe);
     route(options.stderr_sink, 2, err_pipe);
+    if (!command.cwd.empty())
+        check(posix_spawn_file_actions_addchdir_np(&setup.actions, command.cwd.c_str()), "spawn chdir");
     // Whatever else this process has open (sockets, a database, another child's pipes)
     // must not leak into the child, close-on-exec or not.
     check(posix_spawn_file_actions_addclosefrom_np(&setup.actions, 3), "spawn closefrom");

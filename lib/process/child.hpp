@@ -22,6 +22,8 @@ struct Command {
     /// argv[0] is looked up in env's PATH (default_path without one) unless it contains a '/'.
     std::vector<std::string> argv;
     Environment env;
+    /// The child's working directory; empty: the parent's.
+    std::filesystem::path cwd;
 };
 
 /// Where a child's stdout or stderr goes.

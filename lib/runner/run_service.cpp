@@ -114,7 +114,12 @@ std::unique_ptr<store::Database> open_state(const config::Settings& settings)
 
 std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings)
 {
-    return engine::make_engine({settings.engine, settings.oci_runtime, {}, settings.instance});
+    // The engine runs in sbx's run dir (see EngineConfig::work_dir); where that cannot be
+    // made yet, in the caller's, which only costs a stray file.
+    std::error_code failed;
+    std::filesystem::create_directories(settings.run_dir, failed);
+    return engine::make_engine(
+        {settings.engine, settings.oci_runtime, {}, settings.instance, failed ? std::filesystem::path{} : settings.run_dir});
 }
 
 std::int64_t submit(RunContext& context, const RunRequest& request)

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -59,6 +60,13 @@ TEST_CASE("the child's environment is exactly the one given", "[process]")
     Captured c = run_capture({"env"}, {{"A", "1"}, {"B", "two words"}, {"PATH", "/usr/bin:/bin"}});
     ::unsetenv("SBX_TEST_PARENT_ONLY");
     CHECK(c.out == "A=1\nB=two words\nPATH=/usr/bin:/bin\n");
+}
+
+TEST_CASE("a command with a cwd runs there; without one, where the parent is", "[process]")
+{
+    Command in_tmp{{"pwd"}, {}, "/tmp"};
+    CHECK(run_capture(in_tmp).out == "/tmp\n");
+    CHECK(run_capture({"pwd"}).out == std::filesystem::current_path().string() + "\n");
 }
 
 TEST_CASE("no descriptor of the parent leaks into the child", "[process]")

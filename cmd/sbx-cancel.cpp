@@ -34,10 +34,11 @@ int cancel(int argc, char** argv)
     for (auto id : ids)
         sbx::project::find_run(session.db(), actor, id); // all or nothing: unknown ids stop before any cancel
     auto json = nlohmann::json::array();
+    store::RunStore runs(session.db());
     for (auto id : ids) {
-        bool was_active = !store::is_final(store::RunStore(session.db()).get(id).status);
+        bool was_active = !store::is_final(runs.get(id).status);
         store::RunRecord run = sbx::project::cancel_run(session.context(), actor, id, "cancelled with sbx cancel");
-        json.push_back(sbx::runner::run_json(run));
+        json.push_back(sbx::runner::run_json(runs, run));
         if (!common.json())
             std::cout << "run " << id << ": "
                       << (was_active ? store::status_name(run.status)

@@ -47,7 +47,7 @@ int ps(int argc, char** argv)
     if (common.json()) {
         auto json = nlohmann::json::array();
         for (const auto& run : list)
-            json.push_back(sbx::runner::run_json(run));
+            json.push_back(sbx::runner::run_json(runs, run));
         cli::print_json(json);
         return 0;
     }

@@ -79,12 +79,13 @@ void cancel_on_signals(const sbx::config::Settings& settings, std::int64_t id)
     }).detach();
 }
 
-void print_history(const std::vector<store::RunRecord>& runs, const cli::CommonOptions& common)
+void print_history(store::Database& db, const std::vector<store::RunRecord>& runs, const cli::CommonOptions& common)
 {
     if (common.json()) {
         auto json = nlohmann::json::array();
+        store::RunStore store(db);
         for (const auto& run : runs)
-            json.push_back(runner::run_json(run));
+            json.push_back(runner::run_json(store, run));
         cli::print_json(json);
         return;
     }
@@ -145,7 +146,7 @@ int run(int argc, char** argv)
         cli::Session session(common);
         auto actor = session.actor();
         auto p = project::find_project(session.db(), actor, project_ref, project::Access::read);
-        print_history(project::project_history(session.context(), actor, p, 100), common);
+        print_history(session.db(), project::project_history(session.context(), actor, p, 100), common);
         return 0;
     }
     if (!project_ref.empty() && (!runtime.empty() || !parsed->empty()))
@@ -195,10 +196,11 @@ int run(int argc, char** argv)
         auto p = project::find_project(session.db(), actor, project_ref, project::Access::read);
         id = project::submit_project_run(session.context(), actor, p, request);
     }
+    store::RunStore runs(session.db());
     if (detach) {
         runner::supervise_detached(session.context(), id);
         if (common.json())
-            cli::print_json(runner::run_json(store::RunStore(session.db()).get(id)));
+            cli::print_json(runner::run_json(runs, runs.get(id)));
         else
             std::cout << id << '\n';
         return 0;
@@ -215,7 +217,7 @@ int run(int argc, char** argv)
         };
     store::RunRecord record = runner::supervise(session.context(), id, live);
     if (common.json())
-        cli::print_json(runner::run_json(record));
+        cli::print_json(runner::run_json(runs, record));
     else
         cli::explain_run(record);
     return cli::run_exit_status(record);

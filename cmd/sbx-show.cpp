@@ -70,7 +70,8 @@ int show(int argc, char** argv)
     auto id = cli::parse_run_id(args[0]);
     if (files)
         return show_files(sbx::project::run_files(session.context(), session.actor(), id), common);
-    auto json = sbx::runner::run_json(sbx::project::find_run(session.db(), session.actor(), id));
+    sbx::store::RunStore runs(session.db());
+    auto json = sbx::runner::run_json(runs, sbx::project::find_run(session.db(), session.actor(), id));
     if (common.json()) {
         cli::print_json(json);
         return 0;

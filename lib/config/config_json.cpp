@@ -24,15 +24,20 @@ nlohmann::json limits_json(const Limits& limits)
 nlohmann::json runtime_summary_json(const Runtime& runtime)
 {
     return {
-        {"id", runtime.id}, {"name", runtime.name}, {"language", runtime.language}, {"version", runtime.version},
-        {"os", runtime.os}, {"arch", runtime.arch}, {"image", runtime.image},
+        {"id", runtime.id},
+        {"name", runtime.name},
+        {"language", runtime.language},
+        {"version", runtime.version},
+        {"os", runtime.os},
+        {"arch", runtime.arch},
+        {"image", runtime.image},
+        {"description", runtime.description},
     };
 }
 
 nlohmann::json runtime_json(const Runtime& runtime)
 {
     auto json = runtime_summary_json(runtime);
-    json["description"] = runtime.description;
     json["file"] = runtime.file;
     json["hello_world"] = runtime.hello_world;
     json["compile"] = runtime.compile;

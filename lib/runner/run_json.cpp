@@ -19,9 +19,11 @@ nlohmann::json text_or_null(const std::string& text)
 
 } // namespace
 
-nlohmann::json run_json(const store::RunRecord& run)
+nlohmann::json run_json(store::RunStore& runs, const store::RunRecord& run)
 {
+    const bool queued = run.status == store::RunStatus::queued;
     return {
+        {"queue_position", queued ? nlohmann::json(runs.queue_position(run.id)) : nlohmann::json(nullptr)},
         {"id", run.id},
         {"project_id", optional_json(run.project_id)},
         {"user_id", optional_json(run.user_id)},

@@ -11,7 +11,9 @@
 
 namespace sbx::runner {
 
-nlohmann::json run_json(const store::RunRecord& run);
+/// A run, and while it is queued its place in the queue ("queue_position", 0: next;
+/// null once it has left the queue).
+nlohmann::json run_json(store::RunStore& runs, const store::RunRecord& run);
 /// One output line. Text that is valid UTF-8 is "text"; anything else is "base64", so
 /// every byte survives the trip.
 nlohmann::json output_line_json(const store::OutputLine& line);

@@ -118,8 +118,11 @@ std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings)
     // made yet, in the caller's, which only costs a stray file.
     std::error_code failed;
     std::filesystem::create_directories(settings.run_dir, failed);
-    return engine::make_engine(
-        {settings.engine, settings.oci_runtime, {}, settings.instance, failed ? std::filesystem::path{} : settings.run_dir});
+    return engine::make_engine({settings.engine,
+                                settings.oci_runtime,
+                                {},
+                                settings.instance,
+                                failed ? std::filesystem::path{} : settings.run_dir});
 }
 
 std::int64_t submit(RunContext& context, const RunRequest& request)

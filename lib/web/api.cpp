@@ -113,6 +113,7 @@ Api::Api(ApiSetup setup) : state_(std::make_unique<State>(std::move(setup)))
     add_health_routes(state_->routes);
     add_catalog_routes(state_->routes, state_->setup);
     add_account_routes(state_->routes);
+    add_user_routes(state_->routes);
     add_project_routes(state_->routes);
     add_run_routes(state_->routes);
 }

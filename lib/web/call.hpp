@@ -57,6 +57,7 @@ struct Routes {
 void add_health_routes(Routes& routes);
 void add_catalog_routes(Routes& routes, const ApiSetup& setup);
 void add_account_routes(Routes& routes);
+void add_user_routes(Routes& routes);
 void add_project_routes(Routes& routes);
 void add_run_routes(Routes& routes);
 

@@ -107,6 +107,12 @@ void read_common(JsonInput& in, runner::RunRequest& request)
         request.limits = limits_of(*limits);
 }
 
+nlohmann::json run_view(store::Database& db, const store::RunRecord& run)
+{
+    store::RunStore runs(db);
+    return runner::run_json(runs, run);
+}
+
 void check_run_rate(Call& call)
 {
     auto per_minute = call.context.settings.web.runs_per_minute;
@@ -139,7 +145,7 @@ void start(Call& call, std::int64_t id, std::chrono::seconds wait)
         std::this_thread::sleep_for(wait_poll_interval);
         record = runs.get(id);
     }
-    call.reply(store::is_final(record.status) ? 200 : 202, runner::run_json(record));
+    call.reply(store::is_final(record.status) ? 200 : 202, run_view(call.context.db, record));
 }
 
 void run_project(Call& call)
@@ -202,19 +208,19 @@ void history(Call& call)
     auto p = project::find_project(call.context.db, actor, call.id("id"), project::Access::read);
     auto json = nlohmann::json::array();
     for (const auto& run : project::project_history(call.context, actor, p, 100))
-        json.push_back(runner::run_json(run));
+        json.push_back(run_view(call.context.db, run));
     call.reply(200, json);
 }
 
 void show(Call& call)
 {
-    call.reply(200, runner::run_json(project::find_run(call.context.db, call.user(), call.id("id"))));
+    call.reply(200, run_view(call.context.db, project::find_run(call.context.db, call.user(), call.id("id"))));
 }
 
 void cancel(Call& call)
 {
-    call.reply(
-        200, runner::run_json(project::cancel_run(call.context, call.user(), call.id("id"), "cancelled over the API")));
+    call.reply(200, run_view(call.context.db,
+                             project::cancel_run(call.context, call.user(), call.id("id"), "cancelled over the API")));
 }
 
 void files(Call& call)
@@ -290,15 +296,16 @@ void events(Call& call)
         return;
     call.response.status = 200;
     store::RunStore runs(call.context.db);
-    std::string last_status;
+    nlohmann::json last_view;
     auto last_write = std::chrono::steady_clock::now();
     for (;;) {
         run = runs.get(run.id);
-        std::string status = store::status_name(run.status);
         std::string chunk;
-        if (status != last_status) {
-            chunk += event("status", runner::run_json(run));
-            last_status = status;
+        // A new status, or a queued run moving up the queue.
+        auto view = run_view(call.context.db, run);
+        if (view["status"] != last_view["status"] || view["queue_position"] != last_view["queue_position"]) {
+            chunk += event("status", view);
+            last_view = std::move(view);
         }
         bool ended = store::is_final(run.status); // read before the lines: none can follow the end
         for (;;) {
@@ -311,7 +318,7 @@ void events(Call& call)
                 break;
         }
         if (ended)
-            chunk += event("end", runner::run_json(run));
+            chunk += event("end", run_view(call.context.db, run));
         auto now = std::chrono::steady_clock::now();
         if (chunk.empty() && now - last_write > heartbeat)
             chunk = ": still running\n\n";

@@ -15,7 +15,7 @@ setup() { setup_config; }
     run sbx runtime list --format=json
     [ "$status" -eq 0 ]
     count=$(echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), sorted(d[0]))')
-    [ "$count" = "9 ['arch', 'id', 'image', 'language', 'name', 'os', 'version']" ]
+    [ "$count" = "9 ['arch', 'description', 'id', 'image', 'language', 'name', 'os', 'version']" ]
 }
 
 @test "runtime show prints everything about one runtime" {

@@ -863,3 +863,72 @@ TEST_CASE("concurrent failed logins do not get past web.login_attempts_per_minut
     CHECK(checked + limited == attempts);
     CHECK(checked <= 2); // each guess checked is a password tried
 }
+
+TEST_CASE("users over HTTP: the admin lists, disables and sets quotas; others get 403 or 404", "[web-api]")
+{
+    Site w;
+    account::add_user(*w.db, Actor::shell(), "root", "password-r", true);
+    auto login = w.send(json_request("POST", "/api/v1/session", {{"name", "root"}, {"password", "password-r"}}));
+    REQUIRE(login.status == 200);
+    const auto admin = session_token(login);
+    const auto alice = w.user_with_session("alice", "password-a");
+    w.user_with_session("bob", "password-b");
+
+    auto listed = w.send(with_session(request("GET", "/api/v1/users"), admin));
+    REQUIRE(listed.status == 200);
+    CHECK(body_of(listed).size() == 3);
+    CHECK(w.send(with_session(request("GET", "/api/v1/users"), alice)).status == 403);
+    CHECK(w.send(request("GET", "/api/v1/users")).status == 401);
+    CHECK(w.send(with_session(request("GET", "/api/v1/users/alice"), alice)).status == 200); // oneself
+    CHECK(w.send(with_session(request("GET", "/api/v1/users/bob"), alice)).status == 404);
+
+    auto patch = [&](const std::string& token, const std::string& name, const json& body) {
+        return w.send(with_session(json_request("PATCH", "/api/v1/users/" + name, body), token));
+    };
+    auto set =
+        patch(admin, "bob", {{"quota", {{"max_memory", "512M"}, {"max_concurrent_runs", 3}, {"max_cpus", 1.5}}}});
+    REQUIRE(set.status == 200);
+    auto quota = body_of(set)["quota"];
+    CHECK(quota["max_memory"] == 512U << 20);
+    CHECK(quota["max_concurrent_runs"] == 3);
+    CHECK(quota["max_cpus"] == 1.5);
+    CHECK(quota["own"] == json::array({"max_concurrent_runs", "max_memory", "max_cpus"}));
+    CHECK(body_of(patch(admin, "bob", {{"quota", {{"max_storage", 1 << 20}}}}))["quota"]["own"].size() == 4);
+    auto reset = patch(admin, "bob", {{"reset_quota", true}, {"quota", {{"runs_per_hour", 7}}}});
+    CHECK(body_of(reset)["quota"]["own"] == json::array({"runs_per_hour"}));
+
+    // Each bad value names its member inside 'quota'.
+    for (const auto& [bad, field] :
+         std::vector<std::pair<json, std::string>>{{{{"max_memory", "lots"}}, "quota.max_memory"},
+                                                   {{{"max_memory", "1K"}}, "quota.max_memory"},
+                                                   {{{"max_concurrent_runs", -1}}, "quota.max_concurrent_runs"},
+                                                   {{{"max_concurrent_runs", 0}}, "quota.max_concurrent_runs"},
+                                                   {{{"max_cpus", "two"}}, "quota.max_cpus"}}) {
+        auto answer = patch(admin, "bob", {{"quota", bad}});
+        INFO(answer.body);
+        CHECK(answer.status == 422);
+        CHECK(body_of(answer)["error"]["field"] == field);
+    }
+    auto unknown = patch(admin, "bob", {{"quota", {{"colour", 1}}}});
+    CHECK(unknown.status == 400);
+    CHECK(body_of(unknown)["error"]["field"] == "quota.colour");
+    CHECK(body_of(w.send(with_session(request("GET", "/api/v1/users/bob"), admin)))["quota"]["own"] ==
+          json::array({"runs_per_hour"})); // nothing refused was kept
+
+    CHECK(patch(alice, "alice", {{"quota", {{"max_memory", "8G"}}}}).status == 403);
+    CHECK(patch(alice, "bob", {{"disabled", true}}).status == 404);
+    CHECK(patch(admin, "root", {{"disabled", true}}).status == 409); // not oneself
+    CHECK(body_of(patch(admin, "bob", {{"disabled", true}}))["disabled"] == true);
+    CHECK(w.send(json_request("POST", "/api/v1/session", {{"name", "bob"}, {"password", "password-b"}})).status == 401);
+    CHECK(body_of(patch(admin, "bob", {{"disabled", false}}))["disabled"] == false);
+    CHECK(patch(admin, "nobody", {{"disabled", true}}).status == 404);
+}
+
+TEST_CASE("the runtime list has each runtime's description, for a picker", "[web-api]")
+{
+    Site w;
+    auto runtimes = body_of(w.send(request("GET", "/api/v1/runtimes")));
+    REQUIRE(!runtimes.empty());
+    for (const auto& runtime : runtimes)
+        CHECK(!runtime["description"].get<std::string>().empty());
+}

@@ -397,3 +397,24 @@ stdout true args=one,two" ]
     [ "$healthz" = 200 ]
     [ "$runtimes" = 200 ]
 }
+
+@test "a run waiting behind the user's quota is queued with its queue_position; it starts when the first ends" {
+    sbx user quota "$ALICE" --max-concurrent-runs 1 >/dev/null
+    japi POST /api/v1/runs "$(json '{runtime: "python-3.11", files: [{name: "main.py", text: $p}], limits: {timeout: "90s"}}' --arg p "$SLEEPER")"
+    first=$(jq -er .id <<<"$body")
+    wait_printed "$first"
+    japi POST /api/v1/runs "$(files_run 'print("second")')"
+    expect 202
+    second=$(jq -er .id <<<"$body")
+    sleep 1
+    api GET "/api/v1/runs/$second"
+    [ "$(jq -r '"\(.status) \(.queue_position)"' <<<"$body")" = "queued 0" ]
+    api GET "/api/v1/runs/$first"
+    [ "$(jq -r '"\(.status) \(.queue_position)"' <<<"$body")" = "running null" ]
+    # The event stream says so too.
+    curl -sN -m 3 -b "$JAR" "$(stack_url)/api/v1/runs/$second/events" >events.txt || true
+    grep -q '"queue_position":0' events.txt
+    api POST "/api/v1/runs/$first/cancel"
+    wait_run "$second"
+    [ "$(jq -r '"\(.status) \(.queue_position)"' <<<"$body")" = "succeeded null" ]
+}

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <cerrno>
 #include <charconv>
 #include <fstream>
@@ -50,6 +52,26 @@ bool remove_tree(const fs::path& dir)
 }
 
 } // namespace
+
+std::size_t RunCgroup::kill_processes() const
+{
+    std::size_t killed = 0;
+    std::error_code ec;
+    const fs::path top = root_ / "memory" / parent_.substr(1);
+    for (fs::recursive_directory_iterator it(top, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!it->is_directory(ec))
+            continue;
+        if (it->path().filename() == "conmon") {
+            it.disable_recursion_pending();
+            continue;
+        }
+        std::ifstream procs(it->path() / "cgroup.procs");
+        for (pid_t pid; procs >> pid;)
+            if (pid > 1 && ::kill(pid, SIGKILL) == 0)
+                ++killed;
+    }
+    return killed;
+}
 
 std::optional<RunCgroup> RunCgroup::create(const std::string& instance, std::int64_t run_id, const fs::path& root)
 {

@@ -33,6 +33,12 @@ class RunCgroup {
     /// The path to give the engine as --cgroup-parent, e.g. "/sbx-default/run-12".
     const std::string& parent() const noexcept { return parent_; }
     ResourceUsage usage() const;
+    /// SIGKILLs every process of the sandbox (runsc's sandbox and gofer), found through
+    /// the memory hierarchy; the engine's monitor (podman's conmon) is spared, so that it
+    /// reports the end. The backstop for an engine whose kill does not get through (a
+    /// fork bomb under gVisor's ptrace platform can keep `docker kill` waiting for
+    /// minutes). Returns how many were signalled.
+    std::size_t kill_processes() const;
 
     /// Removes the run cgroups of `instance` whose run `ended` says is over (gc's part).
     static std::vector<std::string> remove_stale(const std::string& instance,

@@ -31,6 +31,8 @@ using std::chrono::steady_clock;
 constexpr milliseconds poll_interval{50};
 constexpr milliseconds cancel_check_interval{200};
 constexpr milliseconds kill_retry_interval{500};
+// Past this after a kill, the sandbox's processes are killed through the run's cgroup.
+constexpr milliseconds kill_backstop{3'000};
 // The engine CLI should end soon after its sandbox is killed; past this it is stopped too.
 constexpr milliseconds engine_grace{10'000};
 // Where the snapshot is mounted, and the command that seeds the work dir from it.
@@ -294,8 +296,11 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
         }
         if (killed_at) {
             // A sandbox still being created when killed is killed again once it exists.
-            if (now - last_kill >= kill_retry_interval)
+            if (now - last_kill >= kill_retry_interval) {
                 kill_sandbox();
+                if (cgroup_ && now - *killed_at >= kill_backstop)
+                    cgroup_->kill_processes();
+            }
             if (now - *killed_at >= engine_grace) {
                 child.kill(SIGKILL);
                 std::lock_guard lock(kills->mutex);

@@ -2,7 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <csignal>
+
 #include "error.hpp"
+#include "process/child.hpp"
 #include "runner/host_slots.hpp"
 #include "runner/limits.hpp"
 #include "runner/output_recorder.hpp"
@@ -218,6 +221,26 @@ TEST_CASE("a snapshot never writes through a planted symlink", "[snapshot]")
     std::ifstream in(target);
     std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(content == "original");
+}
+
+TEST_CASE("kill_processes kills the sandbox's processes in the run's cgroup, not conmon's", "[cgroup]")
+{
+    sbx::test::TempDir dir;
+    dir.write("memory/tasks", "");
+    dir.write("cpuacct/tasks", "");
+    auto cgroup = RunCgroup::create("test", 8, dir.path());
+    REQUIRE(cgroup);
+    auto sandbox = sbx::process::spawn({{"sleep", "60"}, {}}, {});
+    auto monitor = sbx::process::spawn({{"sleep", "60"}, {}}, {});
+    dir.write("memory/sbx-test/run-8/libpod-1/cgroup.procs", std::to_string(sandbox.pid()) + "\n");
+    dir.write("memory/sbx-test/run-8/conmon/cgroup.procs", std::to_string(monitor.pid()) + "\n");
+    CHECK(cgroup->kill_processes() == 1);
+    CHECK(sandbox.wait().signal == SIGKILL);
+    CHECK(::kill(monitor.pid(), 0) == 0); // spared
+    monitor.kill(SIGKILL);
+    monitor.wait();
+    for (const char* leftover : {"libpod-1", "conmon"})
+        std::filesystem::remove(dir.path() / "memory/sbx-test/run-8" / leftover / "cgroup.procs");
 }
 
 TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")

@@ -1,5 +1,6 @@
 #include "web/json_input.hpp"
 
+#include "config/units.hpp"
 #include "web/api_error.hpp"
 
 #include <cstdint>
@@ -95,6 +96,16 @@ std::optional<double> JsonInput::number(const std::string& field)
     if (!v->is_number())
         wrong_type(field, "a number");
     return v->get<double>();
+}
+
+std::uint64_t size_value(const nlohmann::json& value, const std::string& field)
+{
+    if (value.is_number_unsigned())
+        return value.get<std::uint64_t>();
+    if (value.is_string())
+        if (auto bytes = config::parse_bytes(value.get<std::string>()))
+            return *bytes;
+    throw HttpError(422, "invalid", "'" + field + "' must be a size such as \"256M\" or a number of bytes", field);
 }
 
 std::optional<nlohmann::json> JsonInput::value(const std::string& field)

@@ -38,4 +38,8 @@ class JsonInput {
     std::set<std::string> read_;
 };
 
+/// A size inside a nested member: a number of bytes or a size as sbx.toml writes it
+/// ("256M"); otherwise HttpError(422) naming `field` (such as "limits.memory").
+std::uint64_t size_value(const nlohmann::json& value, const std::string& field);
+
 } // namespace sbx::web

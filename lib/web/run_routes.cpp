@@ -21,17 +21,6 @@ constexpr std::chrono::seconds max_wait{60};
 constexpr std::chrono::seconds heartbeat{15};
 constexpr std::size_t max_page = 5000;
 
-std::uint64_t size_field(const nlohmann::json& value, const std::string& field)
-{
-    if (value.is_number_unsigned())
-        return value.get<std::uint64_t>();
-    if (value.is_string())
-        if (auto bytes = config::parse_bytes(value.get<std::string>()))
-            return *bytes;
-    throw HttpError(422, "invalid", "'limits." + field + "' must be a size such as \"256M\" or a number of bytes",
-                    "limits." + field);
-}
-
 milliseconds duration_field(const nlohmann::json& value, const std::string& field)
 {
     if (value.is_number_unsigned())
@@ -52,11 +41,11 @@ runner::LimitRequest limits_of(const nlohmann::json& json)
     // client can send back the limits it read.
     for (const auto& [key, value] : json.items()) {
         if (key == "memory")
-            limits.memory = size_field(value, key);
+            limits.memory = size_value(value, "limits." + key);
         else if (key == "disk")
-            limits.disk = size_field(value, key);
+            limits.disk = size_value(value, "limits." + key);
         else if (key == "output_limit" || key == "output_bytes")
-            limits.output_bytes = size_field(value, key);
+            limits.output_bytes = size_value(value, "limits." + key);
         else if (key == "timeout" || key == "wall_time")
             limits.wall_time = duration_field(value, key);
         else if (key == "compile_timeout" || key == "compile_time")

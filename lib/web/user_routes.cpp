@@ -4,7 +4,6 @@
 
 #include "account/user_json.hpp"
 #include "account/users.hpp"
-#include "config/units.hpp"
 #include "web/api_error.hpp"
 #include "web/call.hpp"
 #include "web/json_input.hpp"
@@ -42,17 +41,6 @@ std::uint32_t count_of(const nlohmann::json& value, const std::string& key)
     return value.get<std::uint32_t>();
 }
 
-// A byte count, or a size as sbx.toml writes it ("512M").
-std::uint64_t bytes_of(const nlohmann::json& value, const std::string& key)
-{
-    if (value.is_number_unsigned())
-        return value.get<std::uint64_t>();
-    if (value.is_string())
-        if (auto bytes = config::parse_bytes(value.get<std::string>()))
-            return *bytes;
-    bad_quota(key, "a number of bytes or a size such as \"512M\"");
-}
-
 store::QuotaOverrides quota_of(const nlohmann::json& quota)
 {
     if (!quota.is_object())
@@ -64,9 +52,9 @@ store::QuotaOverrides quota_of(const nlohmann::json& quota)
         else if (key == "runs_per_hour")
             out.runs_per_hour = count_of(value, key);
         else if (key == "max_memory")
-            out.max_memory = bytes_of(value, key);
+            out.max_memory = size_value(value, "quota." + key);
         else if (key == "max_storage")
-            out.max_storage = bytes_of(value, key);
+            out.max_storage = size_value(value, "quota." + key);
         else if (key == "max_cpus" && value.is_number())
             out.max_cpus = value.get<double>();
         else if (key == "max_cpus")

@@ -20,18 +20,7 @@ add_user() {
 
 # The RFC 6238 code (HMAC-SHA1, 6 digits, 30 s) of base32 SECRET at the time step OFFSET
 # steps from now (default 0).
-totp_code() {
-    python3 - "$1" "${2:-0}" <<'EOF'
-import base64, hashlib, hmac, struct, sys, time
-secret, offset = sys.argv[1], int(sys.argv[2])
-key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
-step = int(time.time()) // 30 + offset
-mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
-start = mac[-1] & 0x0F
-value = (struct.unpack(">I", mac[start:start + 4])[0] & 0x7FFFFFFF) % 10**6
-print("%06d" % value)
-EOF
-}
+totp_code() { "$ROOT/tests/tools/totp-code" "$1" "${2:-0}"; }
 
 # A 6-digit code valid for SECRET at none of the steps a server may accept now (-1, 0, +1).
 wrong_totp_code() {

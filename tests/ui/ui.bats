@@ -68,7 +68,7 @@ scenario() {
     USER2=$(unique other) scenario gallery-fork
 }
 
-@test "stdin and arguments reach the program; a run waiting for a place shows Queued (n ahead)" {
+@test "stdin and arguments reach the program; a run waiting for a place shows Queued (n ahead), counting down" {
     scenario input-and-queue
 }
 
@@ -90,4 +90,8 @@ scenario() {
 
 @test "admin catalog, FAQ, env vars masked until revealed; the editor at phone width" {
     scenario screens "" --admin
+}
+
+@test "an admin lists users, sets one's memory quota to 512M (a bad value named at its field), disables and enables them" {
+    USER2=$(unique other) scenario admin-users "" --admin
 }

@@ -1,6 +1,6 @@
 // The app: a hash router over the pages, the top bar, and who is logged in.
 import "./app.css";
-import { get, setUnauthenticatedHandler } from "./api.js";
+import { setUnauthenticatedHandler } from "./api.js";
 import { h, clear } from "./dom.js";
 import { session } from "./session.js";
 import { loginPage, signupPage, totpPage } from "./pages/login.js";
@@ -8,6 +8,7 @@ import { projectsPage } from "./pages/projects.js";
 import { editorPage } from "./pages/editor.js";
 import { settingsPage } from "./pages/settings.js";
 import { adminPage } from "./pages/admin.js";
+import { runtimes } from "./runtimes.js";
 
 const routes = [
   // pattern, page, its name (a class on <main>), whether it needs a login
@@ -83,4 +84,4 @@ setUnauthenticatedHandler(() => {
 });
 window.addEventListener("hashchange", render);
 render();
-get("/runtimes").catch(() => {}); // warms nginx/fcgi; the picker reloads it anyway
+runtimes().catch(() => {}); // early, so that the picker has it when the page wants it

@@ -5,13 +5,15 @@ import { api, get, post } from "./api.js";
 import { ACTIVE, statusText } from "./runstatus.js";
 
 export class RunWatcher {
-  // onStatus(run, text) on every status change; output lines go to `console`.
+  // onStatus(run, text) each time the run's record comes (a queued one's as it moves up);
+  // output lines go to `console`.
   constructor(console, onStatus) {
     this.console = console;
     this.onStatus = onStatus;
     this.run = null;
     this.source = null;
     this.queueTimer = null;
+    this.generation = 0; // one more on each close(), so that a poll in flight is dropped
   }
 
   get active() {
@@ -57,26 +59,28 @@ export class RunWatcher {
     if (!this.run || run.id !== this.run.id) return;
     this.run = run;
     clearTimeout(this.queueTimer);
-    if (run.status === "queued") {
-      this.onStatus(run, statusText(run, this.ahead));
-      this.pollQueue(run.id);
-      return;
-    }
     this.onStatus(run, statusText(run));
+    if (run.status === "queued") this.pollQueue(run.id);
   }
 
-  // The API gives no queue position; /healthz counts the queued runs of the host, so
-  // "n ahead" is that count less this run.
+  // The stream sends a status event when a queued run moves up the queue. While it is
+  // not connected (reconnecting, or given up), the run's record is read every second
+  // instead, so that "n ahead" still counts down.
   pollQueue(id) {
+    const watching = this.generation;
+    // Still this watch, and the stream has not moved the run on meanwhile (an older
+    // answer must not undo that).
+    const current = () => this.generation === watching && this.run?.id === id && this.run.status === "queued";
     this.queueTimer = setTimeout(async () => {
+      if (!current()) return;
+      if (this.source?.readyState === EventSource.OPEN) return this.pollQueue(id);
       try {
-        const health = await fetch("/healthz").then((r) => r.json());
-        this.ahead = Math.max(0, (health.runs_queued ?? 1) - 1);
-        if (this.run?.id === id && this.run.status === "queued") this.update(this.run);
+        const run = await get("/runs/" + id);
+        if (current()) this.update(run);
       } catch {
-        /* the next status event will do */
+        if (current()) this.pollQueue(id);
       }
-    }, 300);
+    }, 1000);
   }
 
   async stop() {
@@ -86,6 +90,7 @@ export class RunWatcher {
   }
 
   close() {
+    this.generation++;
     clearTimeout(this.queueTimer);
     this.source?.close();
     this.source = null;

@@ -12,12 +12,12 @@ function facts(run) {
   return parts.join(" · ");
 }
 
-// `ahead`: runs queued before this one, when known.
-export function statusText(run, ahead) {
+export function statusText(run) {
   const reason = run.reason ? ": " + run.reason : "";
   switch (run.status) {
     case "queued":
-      return ahead === undefined ? "Queued…" : `Queued (${ahead} ahead)`;
+      // queue_position: how many queued runs start before this one (0: it is next).
+      return Number.isInteger(run.queue_position) ? `Queued (${run.queue_position} ahead)` : "Queued…";
     case "building":
       return "Building…";
     case "running":

@@ -1,19 +1,25 @@
-// The runtime catalog, fetched once a page load: summaries plus each runtime in full
-// (the summary has no description, and the picker shows it).
+// The runtime catalog: the list of summaries (id, name, language, version, description,
+// OS, arch, image) fetched once a page load, which is all the picker shows; and a runtime
+// in full (commands, limits, FAQ) fetched only when a page needs that one.
 import { get } from "./api.js";
 
-let all = null;
+let summaries = null;
+const details = new Map(); // id -> promise of the runtime in full
 
 export function runtimes() {
-  all ??= get("/runtimes")
-    .then((list) => Promise.all(list.map((r) => get("/runtimes/" + encodeURIComponent(r.id)).catch(() => r))))
-    .catch((e) => {
-      all = null;
-      throw e;
-    });
-  return all;
+  summaries ??= get("/runtimes").catch((e) => {
+    summaries = null;
+    throw e;
+  });
+  return summaries;
 }
 
-export async function runtime(id) {
-  return (await runtimes()).find((r) => r.id === id);
+export function runtime(id) {
+  if (!details.has(id)) {
+    details.set(id, get("/runtimes/" + encodeURIComponent(id)).catch((e) => {
+      details.delete(id);
+      throw e;
+    }));
+  }
+  return details.get(id);
 }

@@ -125,27 +125,32 @@ export const scenarios = {
     const rows = texts(await consoleRows(page));
     check(rows[0] === "['one', 'two three']" && rows[1] === "ABC", "stdin and args: " + JSON.stringify(rows));
 
-    // Two endless runs of other projects take this user's two places (quota and host).
-    const busy = await page.evaluate(async () => {
-      const call = async (method, path, body) => {
-        const r = await fetch("/api/v1" + path, { method, headers: { "Content-Type": "application/json" }, body: body && JSON.stringify(body) });
-        return r.json();
-      };
-      const ids = [];
-      for (const name of ["busy1", "busy2"]) {
-        const p = await call("POST", "/projects", { name, runtime: "python-3.11" });
-        await call("PUT", `/projects/${p.id}/files/main.py`, { text: "import time\nwhile True: time.sleep(1)\n" });
-        ids.push((await call("POST", `/projects/${p.id}/runs`, {})).id);
-      }
-      return ids;
-    });
+    // Two endless runs of other projects take this user's two places (quota and host),
+    // and a third waits for one of them.
+    const api = (method, path, body) => page.evaluate(async ([method, path, body]) => {
+      const r = await fetch("/api/v1" + path, { method, headers: { "Content-Type": "application/json" }, body: body && JSON.stringify(body) });
+      return r.json();
+    }, [method, path, body]);
+    const busy = [];
     try {
+      for (const name of ["busy1", "busy2", "busy3"]) {
+        const p = await api("POST", "/projects", { name, runtime: "python-3.11" });
+        await api("PUT", `/projects/${p.id}/files/main.py`, { text: "import time\nwhile True: time.sleep(1)\n" });
+        busy.push((await api("POST", `/projects/${p.id}/runs`, {})).id);
+        // In order: the first two running, so that the third is the only run ahead.
+        if (busy.length < 3) await until(`busy run ${busy.length} to run`, async () => (await api("GET", "/runs/" + busy.at(-1))).status === "running", 30000);
+      }
+      const third = await api("GET", "/runs/" + busy[2]);
+      check(third.status === "queued" && third.queue_position === 0, "the third busy run waits, next to start: " + JSON.stringify(third));
+
       await run(page);
-      const queued = await waitStatus(page, /^Queued \(\d+ ahead\)$/, 20000);
+      await waitStatus(page, /^Queued \(1 ahead\)$/, 20000);
+      // The run ahead gives up its place: the count goes down while this one waits.
+      await api("POST", `/runs/${busy[2]}/cancel`);
+      await waitStatus(page, /^Queued \(0 ahead\)$/, 10000);
       await shot(page, "queued");
-      await page.evaluate((id) => fetch(`/api/v1/runs/${id}/cancel`, { method: "POST" }), busy[0]);
+      await api("POST", `/runs/${busy[0]}/cancel`);
       await waitStatus(page, /^Finished: exit 0/, 40000);
-      check(/^Queued \(0 ahead\)$/.test(queued), "nobody else waits: " + queued);
     } finally {
       await page.evaluate((ids) => Promise.all(ids.map((id) => fetch(`/api/v1/runs/${id}/cancel`, { method: "POST" }))), busy);
     }

@@ -104,7 +104,8 @@ export async function editorPage(main, id) {
   const memoryLimit = h("input", { id: "limit-memory", spellcheck: "false", autocomplete: "off", placeholder: rt?.limits?.memory || "256M", "aria-describedby": "limits-hint" });
   const output = new Console("Program output");
   const watcher = new RunWatcher(output, (run, text) => {
-    status.textContent = text;
+    // The same text again (a queued run polled) is not announced again.
+    if (status.textContent !== text) status.textContent = text;
     status.dataset.status = run.status;
     stopButton.disabled = !ACTIVE.has(run.status);
     if (!ACTIVE.has(run.status)) history.load();

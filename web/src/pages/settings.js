@@ -5,6 +5,7 @@ import { h, clear, toast, formatTime } from "../dom.js";
 import { field, errorLine, busy } from "../form.js";
 import { session } from "../session.js";
 import { qrImage } from "../qr.js";
+import { QUOTA_FIELDS, quotaText } from "../quota.js";
 
 export async function settingsPage(main) {
   const totp = h("section", { class: "card", "aria-labelledby": "totp-h" });
@@ -20,14 +21,12 @@ export async function settingsPage(main) {
 
 function quotaCard(user) {
   const q = user.quota || {};
-  const mb = (n) => (n ? Math.round(n / 1048576) + " MB" : "–");
+  const own = new Set(q.own || []);
   return h("section", { class: "card", "aria-labelledby": "quota-h" }, h("h2", { id: "quota-h" }, "Your quota"),
-    h("dl", { class: "facts" },
-      h("dt", {}, "Runs at once"), h("dd", {}, String(q.max_concurrent_runs ?? "–")),
-      h("dt", {}, "Runs an hour"), h("dd", {}, String(q.runs_per_hour ?? "–")),
-      h("dt", {}, "Memory"), h("dd", {}, mb(q.max_memory)),
-      h("dt", {}, "CPUs"), h("dd", {}, String(q.max_cpus ?? "–")),
-      h("dt", {}, "Storage"), h("dd", {}, mb(q.max_storage))));
+    h("dl", { class: "facts" }, QUOTA_FIELDS.map((f) => [
+      h("dt", {}, f.label),
+      h("dd", {}, quotaText(f, q[f.key]), own.has(f.key) ? [" ", h("span", { class: "own-mark", title: "set for you by an admin" }, "own")] : null)])),
+    own.size ? h("p", { class: "hint" }, "Values marked own were set for you by an admin; the others are the defaults.") : null);
 }
 
 function showTotp(box) {

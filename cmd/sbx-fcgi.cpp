@@ -1,6 +1,6 @@
 // sbx-fcgi: the web API as a FastCGI program behind nginx. Worker threads answer requests
 // from the connections of one socket (web::ConnectionPool); each has its own database
-// connection. Runs are handed to detached
+// connection, and live-log streams get threads of their own. Runs are handed to detached
 // supervisors: no request waits on a container except ?wait=, which is bounded.
 #include <fcgiapp.h>
 #include <grp.h>

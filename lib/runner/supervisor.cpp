@@ -262,7 +262,13 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
     process::UniqueFd fds[2] = {child.take_stdout(), child.take_stderr()};
     const store::Stream streams[2] = {store::Stream::out, store::Stream::err};
     std::string buffer;
-    while (fds[0] || fds[1]) {
+    // Until the CLI has ended, not just its output: docker's CLI may close its streams and
+    // then wait on a daemon that is still killing the sandbox, and the limits must still
+    // hold while it does.
+    std::optional<process::ExitStatus> ended;
+    for (;;) {
+        if (!fds[0] && !fds[1] && (ended = child.try_wait()))
+            break;
         pollfd polled[2];
         nfds_t count = 0;
         int index_of[2] = {-1, -1};
@@ -271,7 +277,9 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
                 index_of[count] = i;
                 polled[count++] = {fds[i].get(), POLLIN, 0};
             }
-        if (::poll(polled, count, static_cast<int>(poll_interval.count())) < 0 && errno != EINTR)
+        // With the output closed, only the CLI's exit is awaited: look again soon.
+        const int timeout_ms = count ? static_cast<int>(poll_interval.count()) : 2;
+        if (::poll(polled, count, timeout_ms) < 0 && errno != EINTR)
             throw Error(ErrorKind::internal, std::string("poll: ") + std::strerror(errno));
         for (nfds_t p = 0; p < count; ++p) {
             if (!(polled[p].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -309,7 +317,7 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
             }
         }
     }
-    outcome.status = child.wait();
+    outcome.status = *ended;
     outcome.wall = std::chrono::duration_cast<milliseconds>(steady_clock::now() - start);
     return outcome;
 }
@@ -403,6 +411,11 @@ void Supervisor::end(const store::RunEnd& result)
 
 void Supervisor::remove_sandbox()
 {
+    // The run is over: whatever is left in its cgroup goes first. An engine whose kill did
+    // not get through (docker, a fork bomb under ptrace) would otherwise keep `rm --force`
+    // waiting for as long as the sandbox lives.
+    if (cgroup_)
+        cgroup_->kill_processes();
     try {
         if (!engine_)
             engine_ = make_engine(context_.settings);

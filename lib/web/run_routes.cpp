@@ -291,11 +291,9 @@ void events(Call& call)
         run = runs.get(run.id);
         std::string chunk;
         // A new status, or a queued run moving up the queue.
-        auto view = run_view(call.context.db, run);
-        if (view["status"] != last_view["status"] || view["queue_position"] != last_view["queue_position"]) {
+        auto view = runner::run_json(runs, run);
+        if (view["status"] != last_view["status"] || view["queue_position"] != last_view["queue_position"])
             chunk += event("status", view);
-            last_view = std::move(view);
-        }
         bool ended = store::is_final(run.status); // read before the lines: none can follow the end
         for (;;) {
             auto lines = runs.read_output(run.id, next, 500);
@@ -307,7 +305,8 @@ void events(Call& call)
                 break;
         }
         if (ended)
-            chunk += event("end", run_view(call.context.db, run));
+            chunk += event("end", view);
+        last_view = std::move(view);
         auto now = std::chrono::steady_clock::now();
         if (chunk.empty() && now - last_write > heartbeat)
             chunk = ": still running\n\n";

@@ -41,12 +41,13 @@ std::string random_token()
 }
 
 OpenedSession open_session(store::Database& db, std::int64_t user_id, bool complete,
-                           std::chrono::system_clock::time_point now)
+                           std::chrono::system_clock::time_point now, std::optional<std::int64_t> replacing)
 {
     std::string token = random_token();
     store::SessionStore sessions(db);
     auto at = unix_seconds(now);
-    auto id = sessions.create_session(sha256(token), user_id, complete, at);
+    auto id = replacing ? sessions.replace_session(*replacing, sha256(token), user_id, complete, at)
+                        : sessions.create_session(sha256(token), user_id, complete, at);
     return {token, {id, user_id, complete, at, at}};
 }
 

@@ -27,8 +27,11 @@ struct OpenedSession {
 /// 256 random bits, base64url without padding.
 std::string random_token();
 
+/// A new session; with `replacing`, that one ends in the same transaction (logging in again,
+/// passing the TOTP step), and stays when the new one cannot be stored.
 OpenedSession open_session(store::Database& db, std::int64_t user_id, bool complete,
-                           std::chrono::system_clock::time_point now);
+                           std::chrono::system_clock::time_point now,
+                           std::optional<std::int64_t> replacing = std::nullopt);
 
 /// The live session of `token`, touched; nullopt when unknown or past its time (then deleted).
 std::optional<store::SessionRecord> check_session(store::Database& db, const std::string& token,

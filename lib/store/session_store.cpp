@@ -31,6 +31,18 @@ std::int64_t SessionStore::create_session(const std::string& token_hash, std::in
     });
 }
 
+std::int64_t SessionStore::replace_session(std::int64_t old_id, const std::string& token_hash, std::int64_t user_id,
+                                           bool complete, std::int64_t now)
+{
+    return guarded("replace a session", [&] {
+        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        std::int64_t id = create_session(token_hash, user_id, complete, now);
+        delete_session(old_id);
+        transaction.commit();
+        return id;
+    });
+}
+
 std::optional<SessionRecord> SessionStore::find_session(const std::string& token_hash)
 {
     return guarded("read a session", [&]() -> std::optional<SessionRecord> {

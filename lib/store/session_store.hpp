@@ -31,6 +31,10 @@ class SessionStore {
     explicit SessionStore(Database& db) : db_(db) {}
 
     std::int64_t create_session(const std::string& token_hash, std::int64_t user_id, bool complete, std::int64_t now);
+    /// Creates a session and deletes `old_id` in one transaction: when the new one cannot be
+    /// written, the old one stays.
+    std::int64_t replace_session(std::int64_t old_id, const std::string& token_hash, std::int64_t user_id,
+                                 bool complete, std::int64_t now);
     std::optional<SessionRecord> find_session(const std::string& token_hash);
     void touch_session(std::int64_t id, std::int64_t now);
     void delete_session(std::int64_t id);

@@ -40,6 +40,29 @@ void too_many(Call& call, std::chrono::seconds wait, const std::string& what)
     throw HttpError(429, "rate-limited", what + "; try again in " + std::to_string(wait.count()) + " s");
 }
 
+// Every check of a secret is limited as login is: per account and per address, reserved
+// before the check so that racing guesses cannot all get past it; only failures count.
+class CodeGuesses {
+  public:
+    CodeGuesses(Call& call, std::int64_t user_id)
+        : call_(call), by_account_("totp:" + std::to_string(user_id)),
+          by_address_("totp-ip:" + call.request.remote_addr)
+    {
+        if (auto wait = call.limiter.take_all({by_account_, by_address_}, totp_guesses_per_minute))
+            too_many(call, *wait, "too many codes tried");
+    }
+    void succeeded()
+    {
+        call_.limiter.give_back(by_account_);
+        call_.limiter.give_back(by_address_);
+    }
+
+  private:
+    Call& call_;
+    std::string by_account_;
+    std::string by_address_;
+};
+
 void sign_up(Call& call)
 {
     if (call.context.settings.web.signup != "on")
@@ -75,10 +98,9 @@ void log_in(Call& call)
     // Only failures count: the attempt reserved above is returned.
     call.limiter.clear(by_account);
     call.limiter.give_back(by_address);
-    if (call.session)
-        account::close_session(call.context.db, call.session->id);
     auto opened =
-        account::open_session(call.context.db, user->id, !user->totp_enabled, std::chrono::system_clock::now());
+        account::open_session(call.context.db, user->id, !user->totp_enabled, std::chrono::system_clock::now(),
+                              call.session ? std::optional(call.session->id) : std::nullopt);
     set_session_cookie(call, opened.token);
     // Before the second step, the answer says only who is logging in.
     nlohmann::json who = user->totp_enabled ? nlohmann::json{{"name", user->name}}
@@ -96,14 +118,14 @@ void totp_step(Call& call)
     const auto user_id = call.session->user_id;
     if (call.session->complete)
         throw HttpError(409, "conflict", "this session has already passed two-factor login");
-    if (auto wait = call.limiter.take("totp:" + std::to_string(user_id), totp_guesses_per_minute))
-        too_many(call, *wait, "too many codes tried");
+    CodeGuesses guesses(call, user_id);
     if (!account::verify_totp(call.context.db, user_id, code, std::chrono::system_clock::now())) {
         call.metrics.count_login_failure();
         throw HttpError(401, "unauthenticated", "that code is not valid", "code");
     }
-    account::close_session(call.context.db, call.session->id);
-    auto opened = account::open_session(call.context.db, user_id, true, std::chrono::system_clock::now());
+    guesses.succeeded();
+    auto opened =
+        account::open_session(call.context.db, user_id, true, std::chrono::system_clock::now(), call.session->id);
     set_session_cookie(call, opened.token);
     call.reply(200, {{"user", user_body(call, user_id)}, {"totp_required", false}});
 }
@@ -134,7 +156,9 @@ void totp_confirm(Call& call)
     JsonInput in(call.request);
     auto code = in.required_string("code");
     in.finish();
+    CodeGuesses guesses(call, *actor.user_id);
     account::confirm_totp(call.context.db, actor, actor.name, code, std::chrono::system_clock::now());
+    guesses.succeeded();
     call.reply(200, user_body(call, *actor.user_id));
 }
 

@@ -1,5 +1,8 @@
 #include "web/api.hpp"
 
+#include <optional>
+#include <string_view>
+
 #include "account/sessions.hpp"
 #include "account/users.hpp"
 #include "store/user_store.hpp"
@@ -16,16 +19,60 @@ bool changes_state(const std::string& method)
     return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-// "https://host:8080" -> "host", "[::1]:8080" -> "[::1]": sites are compared by host,
-// as SameSite cookies are.
-std::string host_name(std::string text)
+// A site as browsers compare origins: scheme, lower-case host, port (the scheme's default
+// when none is given). Anything else in the text (a path, user info) makes it no site.
+struct Site {
+    std::string scheme;
+    std::string host;
+    std::string port;
+    bool operator==(const Site&) const = default;
+};
+
+std::optional<Site> parse_authority(const std::string& scheme, std::string_view text)
 {
-    if (auto scheme = text.find("://"); scheme != std::string::npos)
-        text = text.substr(scheme + 3);
-    auto colon = text.rfind(':');
-    if (colon != std::string::npos && text.find(']', colon) == std::string::npos)
-        text = text.substr(0, colon);
-    return text;
+    Site site{scheme, {}, scheme == "https" ? "443" : "80"};
+    std::string_view port;
+    if (text.starts_with('[')) {
+        auto close = text.find(']');
+        if (close == std::string_view::npos)
+            return std::nullopt;
+        site.host = std::string(text.substr(0, close + 1));
+        text.remove_prefix(close + 1);
+        if (!text.empty()) {
+            if (text.front() != ':')
+                return std::nullopt;
+            port = text.substr(1);
+        }
+    } else {
+        auto colon = text.find(':');
+        site.host = std::string(text.substr(0, colon));
+        if (colon != std::string_view::npos)
+            port = text.substr(colon + 1);
+    }
+    const char* not_in_host = site.host.starts_with('[') ? "/?#@\\ " : "/?#@\\[] ";
+    if (site.host.empty() ||
+        site.host.find_first_of(not_in_host, site.host.starts_with('[') ? 1 : 0) != std::string::npos)
+        return std::nullopt;
+    if (!port.empty()) {
+        if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos)
+            return std::nullopt;
+        site.port = std::string(port);
+    }
+    for (auto& c : site.host)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return site;
+}
+
+std::optional<Site> parse_origin(std::string_view origin)
+{
+    auto scheme_end = origin.find("://");
+    if (scheme_end == std::string_view::npos)
+        return std::nullopt;
+    std::string scheme(origin.substr(0, scheme_end));
+    if (scheme != "http" && scheme != "https")
+        return std::nullopt;
+    return parse_authority(scheme, origin.substr(scheme_end + 3));
 }
 
 // Cross-site requests riding on a cookie are refused; tokens are not sent by browsers on their own.
@@ -34,9 +81,14 @@ void check_same_site(const Request& request)
     if (request.header("sec-fetch-site") == "cross-site")
         throw HttpError(403, "cross-site", "cross-site requests may not change anything");
     std::string origin = request.header("origin");
-    if (!origin.empty() && host_name(origin) != host_name(request.header("host")))
+    if (origin.empty())
+        return;
+    auto from = parse_origin(origin);
+    auto here = parse_authority(request.https ? "https" : "http", request.header("host"));
+    if (!from || !here || *from != *here)
         throw HttpError(403, "cross-site",
                         "the request's Origin (" + origin.substr(0, 100) + ") is not this site (" +
+                            std::string(request.https ? "https" : "http") + "://" +
                             request.header("host").substr(0, 100) + ")");
 }
 

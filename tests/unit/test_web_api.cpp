@@ -2,11 +2,13 @@
 // instance in a temporary directory; no nginx, no FastCGI.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <iterator>
 #include <thread>
 
+#include <SQLiteCpp/Database.h>
 #include <nlohmann/json.hpp>
 #include <openssl/sha.h>
 #include <sqlite3.h>
@@ -17,6 +19,7 @@
 #include "account/users.hpp"
 #include "config/faq.hpp"
 #include "error.hpp"
+#include "store/run_store.hpp"
 #include "store/session_store.hpp"
 #include "test_world.hpp"
 #include "web/api.hpp"
@@ -525,6 +528,7 @@ TEST_CASE("a cookie request from another site may not change anything (CSRF)", "
     auto same = with_session(json_request("POST", "/api/v1/projects", project), token);
     same.headers["origin"] = std::string("https://") + host;
     same.headers["sec-fetch-site"] = "same-origin";
+    same.https = true;
     CHECK(w.send(same).status == 201);
 }
 
@@ -931,4 +935,126 @@ TEST_CASE("the runtime list has each runtime's description, for a picker", "[web
     REQUIRE(!runtimes.empty());
     for (const auto& runtime : runtimes)
         CHECK(!runtime["description"].get<std::string>().empty());
+}
+
+TEST_CASE("the CSRF check compares the Origin's scheme, host and port exactly", "[web-api][csrf]")
+{
+    Site w;
+    auto token = w.user_with_session("alice", "password-a");
+    auto post = [&](const std::string& origin, const std::string& host_header, bool https) {
+        auto r = with_session(json_request("POST", "/api/v1/me/tokens", {{"name", "t"}}), token);
+        r.headers["origin"] = origin;
+        r.headers["host"] = host_header;
+        r.https = https;
+        return w.send(r);
+    };
+    // A port cut at the last ':' once made these look like the site itself.
+    CHECK(post("http://127.0.0.1:8080.evil.example", "127.0.0.1:8080", false).status == 403);
+    CHECK(post("http://127.0.0.1:8080.evil.example:8080", "127.0.0.1:8080", false).status == 403);
+    CHECK(post("http://127.0.0.1:8081", "127.0.0.1:8080", false).status == 403);
+    CHECK(post("https://127.0.0.1:8080", "127.0.0.1:8080", false).status == 403);
+    CHECK(post("http://sbx.example", "sbx.example", true).status == 403);
+    CHECK(post("http://sbx.example@evil.example", "sbx.example", false).status == 403);
+    CHECK(post("http://[::1]:8080", "[::1]:8081", false).status == 403);
+    CHECK(post("http://sbx.example/", "sbx.example", false).status == 403);
+    auto refused = post("http://127.0.0.1:8080.evil.example", "127.0.0.1:8080", false);
+    CHECK(error_code(refused) == "cross-site");
+
+    CHECK(post("http://127.0.0.1:8080", "127.0.0.1:8080", false).status == 201);
+    CHECK(post("http://SBX.example", "sbx.example:80", false).status == 201);
+    CHECK(post("https://sbx.example:443", "sbx.example", true).status == 201);
+    CHECK(post("http://[::1]:8080", "[::1]:8080", false).status == 201);
+}
+
+TEST_CASE("confirming TOTP enrolment is rate-limited like the login code", "[web-api][totp]")
+{
+    Site w;
+    auto token = w.user_with_session("alice", "password-a");
+    auto enrol = w.send(with_session(request("POST", "/api/v1/me/totp"), token));
+    REQUIRE(enrol.status == 200);
+    auto secret = *account::base32_decode(body_of(enrol)["secret"].get<std::string>());
+    auto step = account::totp_step(std::chrono::system_clock::now());
+    std::string wrong = "000000";
+    while (wrong == account::hotp_code(secret, step - 1) || wrong == account::hotp_code(secret, step) ||
+           wrong == account::hotp_code(secret, step + 1))
+        wrong = std::to_string(std::stoi(wrong) + 111111);
+    std::vector<int> statuses;
+    for (int i = 0; i < 8; ++i)
+        statuses.push_back(
+            w.send(with_session(json_request("POST", "/api/v1/me/totp/confirm", {{"code", wrong}}), token)).status);
+    CAPTURE(statuses);
+    CHECK(std::count(statuses.begin(), statuses.end(), 429) >= 3);
+    // Even the right code waits now: guessing cannot go on.
+    auto right = w.send(with_session(
+        json_request("POST", "/api/v1/me/totp/confirm", {{"code", account::hotp_code(secret, step)}}), token));
+    CHECK(right.status == 429);
+    CHECK(header_of(right, "Retry-After"));
+}
+
+TEST_CASE("a login that fails because the disk is full leaves the existing session alone", "[web-api][disk-full]")
+{
+    Site w;
+    auto old_token = w.user_with_session("alice", "password-a");
+    auto filler = account::add_user(*w.db, Actor::shell(), "filler", "password-f", false);
+    auto now = std::chrono::system_clock::now();
+    for (int i = 0; i < 2000; ++i)
+        account::open_session(*w.db, filler.id, true, now);
+    // The database file may not grow any more: a real SQLITE_FULL, as on a full disk.
+    auto& sql = w.db->sql();
+    auto pages = sql.execAndGet("PRAGMA page_count").getInt64();
+    sql.exec("PRAGMA max_page_count = " + std::to_string(pages));
+    int refused_in_a_row = 0;
+    while (refused_in_a_row < 50) {
+        try {
+            account::open_session(*w.db, filler.id, true, now);
+            refused_in_a_row = 0;
+        } catch (const Error&) {
+            ++refused_in_a_row;
+        }
+    }
+
+    auto again = w.send(with_session(
+        json_request("POST", "/api/v1/session", {{"name", "alice"}, {"password", "password-a"}}), old_token));
+    INFO(again.body);
+    CHECK(again.status >= 500);
+    CHECK_FALSE(header_of(again, "Set-Cookie"));
+    CHECK(w.send(with_session(request("GET", "/api/v1/me"), old_token)).status == 200);
+}
+
+TEST_CASE("GET /runs/{id}/logs is runner::read_page: ended on an exactly full last page, ?stream=", "[web-api][logs]")
+{
+    Site w;
+    auto token = w.user_with_session("alice", "password-a");
+    auto alice = account::actor_for(*w.db, "alice");
+    store::RunStore runs(*w.db);
+    auto id = runs.create({.runtime = "python-3.11", .engine = "podman", .user_id = alice.user_id}).id;
+    runs.append_output(id,
+                       {{1, store::Stream::out, "a", true},
+                        {2, store::Stream::err, "b", true},
+                        {3, store::Stream::out, "c", true},
+                        {4, store::Stream::out, "d", true}},
+                       8);
+    REQUIRE(runs.finish(id, {.status = store::RunStatus::succeeded}));
+    auto path = "/api/v1/runs/" + std::to_string(id) + "/logs";
+
+    auto page = w.send(with_session(request("GET", path + "?from=3&size=2"), token));
+    REQUIRE(page.status == 200);
+    CHECK(body_of(page)["done"] == true);
+    CHECK(body_of(page)["next"] == 5);
+
+    page = w.send(with_session(request("GET", path + "?from=1&size=2"), token));
+    CHECK(body_of(page)["done"] == false);
+
+    page = w.send(with_session(request("GET", path + "?stream=stdout&size=3"), token));
+    REQUIRE(page.status == 200);
+    auto lines = body_of(page)["lines"];
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0]["text"] == "a");
+    CHECK(lines[1]["text"] == "c");
+    CHECK(lines[2]["text"] == "d");
+    CHECK(body_of(page)["done"] == true);
+
+    page = w.send(with_session(request("GET", path + "?stream=nope"), token));
+    CHECK(page.status == 422);
+    CHECK(body_of(page)["error"]["field"] == "stream");
 }

@@ -56,13 +56,7 @@ int logs(int argc, char** argv)
     auto args = *parsed;
     if (args.size() != 1)
         throw sbx::Error(sbx::ErrorKind::usage, args.empty() ? "which run? give its id" : "one run at a time");
-    std::optional<store::Stream> stream;
-    if (stream_name == "stdout")
-        stream = store::Stream::out;
-    else if (stream_name == "stderr")
-        stream = store::Stream::err;
-    else if (!stream_name.empty())
-        throw sbx::Error(sbx::ErrorKind::usage, "--stream must be stdout or stderr", "stream");
+    auto stream = sbx::runner::stream_filter(stream_name);
     if (from < 1 || size < 1)
         throw sbx::Error(sbx::ErrorKind::usage, "--from and --size must be at least 1");
     auto page_size = static_cast<std::size_t>(size);

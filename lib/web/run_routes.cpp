@@ -6,6 +6,7 @@
 #include "project/access.hpp"
 #include "project/project_runs.hpp"
 #include "runner/run_json.hpp"
+#include "runner/run_logs.hpp"
 #include "web/api_error.hpp"
 #include "web/call.hpp"
 #include "web/json_input.hpp"
@@ -14,7 +15,6 @@ namespace sbx::web {
 namespace {
 
 using std::chrono::milliseconds;
-constexpr milliseconds poll_interval{100};
 // ?wait= answers as soon as the run ends: a look at one row is cheap, a late answer is not.
 constexpr milliseconds wait_poll_interval{10};
 constexpr std::chrono::seconds max_wait{60};
@@ -239,18 +239,19 @@ std::int64_t number_param(const Call& call, const std::string& name, std::int64_
     return value;
 }
 
+// The same page as `sbx logs --format=json`; "done" is its "ended".
 void logs(Call& call)
 {
     auto run = project::find_run(call.context.db, call.user(), call.id("id"));
     auto from = number_param(call, "from", 1, 1, std::numeric_limits<std::int32_t>::max());
     auto size = number_param(call, "size", 1000, 1, max_page);
-    auto lines = store::RunStore(call.context.db).read_output(run.id, from, static_cast<std::size_t>(size));
+    auto stream = runner::stream_filter(call.request.param("stream").value_or(""));
+    store::RunStore runs(call.context.db);
+    auto page = runner::read_page(runs, run.id, from, static_cast<std::size_t>(size), stream);
     auto json = nlohmann::json::array();
-    for (const auto& line : lines)
+    for (const auto& line : page.lines)
         json.push_back(runner::output_line_json(line));
-    std::int64_t next = lines.empty() ? from : lines.back().seq + 1;
-    bool done = store::is_final(run.status) && lines.size() < static_cast<std::size_t>(size);
-    call.reply(200, {{"lines", json}, {"next", next}, {"done", done}});
+    call.reply(200, {{"lines", json}, {"next", page.next}, {"done", page.ended}});
 }
 
 std::string event(const char* name, const nlohmann::json& data, std::optional<std::int64_t> id = std::nullopt)
@@ -284,41 +285,29 @@ void events(Call& call)
     if (!call.stream.start(head))
         return;
     call.response.status = 200;
+    auto stream = runner::stream_filter(call.request.param("stream").value_or(""));
     store::RunStore runs(call.context.db);
     nlohmann::json last_view;
     auto last_write = std::chrono::steady_clock::now();
-    for (;;) {
-        run = runs.get(run.id);
+    runner::follow_pages(runs, run.id, next, stream, [&](const store::RunRecord& record, const runner::LogPage& page) {
         std::string chunk;
         // A new status, or a queued run moving up the queue.
-        auto view = runner::run_json(runs, run);
+        auto view = runner::run_json(runs, record);
         if (view["status"] != last_view["status"] || view["queue_position"] != last_view["queue_position"])
             chunk += event("status", view);
-        bool ended = store::is_final(run.status); // read before the lines: none can follow the end
-        for (;;) {
-            auto lines = runs.read_output(run.id, next, 500);
-            for (const auto& line : lines)
-                chunk += event("line", runner::output_line_json(line), line.seq);
-            if (!lines.empty())
-                next = lines.back().seq + 1;
-            if (lines.size() < 500)
-                break;
-        }
-        if (ended)
+        for (const auto& line : page.lines)
+            chunk += event("line", runner::output_line_json(line), line.seq);
+        if (page.ended)
             chunk += event("end", view);
         last_view = std::move(view);
         auto now = std::chrono::steady_clock::now();
         if (chunk.empty() && now - last_write > heartbeat)
             chunk = ": still running\n\n";
-        if (!chunk.empty()) {
-            if (!call.stream.write(chunk))
-                return; // the client went away; the run goes on
-            last_write = now;
-        }
-        if (ended)
-            return;
-        std::this_thread::sleep_for(poll_interval);
-    }
+        if (chunk.empty())
+            return true;
+        last_write = now;
+        return call.stream.write(chunk); // false: the client went away; the run goes on
+    });
 }
 
 } // namespace

@@ -105,7 +105,7 @@ bool read_request(FCGX_Request& request, const sbx::config::Settings& settings, 
         length = length * 10 + static_cast<std::uint64_t>(c - '0');
     }
     if (length > settings.web.max_request_bytes) {
-        web::set_error(response, 413, "too-large",
+        web::set_error(response, web::http_status(sbx::ErrorKind::too_large), "too-large",
                        "the request body is larger than " + std::to_string(settings.web.max_request_bytes) + " bytes");
         return false;
     }
@@ -169,7 +169,7 @@ struct Server {
                     continue;
                 }
                 --streams;
-                web::set_error(response, 503, "busy",
+                web::set_error(response, web::http_status(sbx::ErrorKind::unavailable), "busy",
                                "too many live streams at once; try again soon, or page with /logs");
                 response.set_header("Retry-After", "5");
                 readable = false;

@@ -37,7 +37,7 @@ nlohmann::json user_body(Call& call, std::int64_t user_id)
 void too_many(Call& call, std::chrono::seconds wait, const std::string& what)
 {
     call.response.set_header("Retry-After", std::to_string(wait.count()));
-    throw HttpError(429, "rate-limited", what + "; try again in " + std::to_string(wait.count()) + " s");
+    throw HttpError(ErrorKind::limit, "rate-limited", what + "; try again in " + std::to_string(wait.count()) + " s");
 }
 
 // Every check of a secret is limited as login is: per account and per address, reserved
@@ -66,7 +66,7 @@ class CodeGuesses {
 void sign_up(Call& call)
 {
     if (call.context.settings.web.signup != "on")
-        throw HttpError(403, "forbidden", "sign-up is off here: ask the admin for an account");
+        throw HttpError(ErrorKind::forbidden, "forbidden", "sign-up is off here: ask the admin for an account");
     JsonInput in(call.request);
     auto name = in.required_string("name");
     auto password = in.required_string("password");
@@ -117,7 +117,7 @@ void totp_step(Call& call)
     in.finish();
     const auto user_id = call.session->user_id;
     if (call.session->complete)
-        throw HttpError(409, "conflict", "this session has already passed two-factor login");
+        throw HttpError(ErrorKind::conflict, "conflict", "this session has already passed two-factor login");
     CodeGuesses guesses(call, user_id);
     if (!account::verify_totp(call.context.db, user_id, code, std::chrono::system_clock::now())) {
         call.metrics.count_login_failure();

@@ -79,14 +79,14 @@ std::optional<Site> parse_origin(std::string_view origin)
 void check_same_site(const Request& request)
 {
     if (request.header("sec-fetch-site") == "cross-site")
-        throw HttpError(403, "cross-site", "cross-site requests may not change anything");
+        throw HttpError(ErrorKind::forbidden, "cross-site", "cross-site requests may not change anything");
     std::string origin = request.header("origin");
     if (origin.empty())
         return;
     auto from = parse_origin(origin);
     auto here = parse_authority(request.https ? "https" : "http", request.header("host"));
     if (!from || !here || *from != *here)
-        throw HttpError(403, "cross-site",
+        throw HttpError(ErrorKind::forbidden, "cross-site",
                         "the request's Origin (" + origin.substr(0, 100) + ") is not this site (" +
                             std::string(request.https ? "https" : "http") + "://" +
                             request.header("host").substr(0, 100) + ")");
@@ -133,11 +133,11 @@ std::int64_t Call::id(const std::string& name) const
     std::int64_t value = 0;
     for (char c : text) {
         if (c < '0' || c > '9' || value > 1'000'000'000'000)
-            throw HttpError(404, "not-found", "no " + name + " '" + text.substr(0, 40) + "'", name);
+            throw HttpError(ErrorKind::not_found, "not-found", "no " + name + " '" + text.substr(0, 40) + "'", name);
         value = value * 10 + (c - '0');
     }
     if (value == 0)
-        throw HttpError(404, "not-found", "no " + name + " '" + text.substr(0, 40) + "'", name);
+        throw HttpError(ErrorKind::not_found, "not-found", "no " + name + " '" + text.substr(0, 40) + "'", name);
     return value;
 }
 
@@ -190,7 +190,7 @@ void Api::handle(const Request& request, store::Database& db, Response& response
                 set_error(response, 405, "method-not-allowed", request.method + " is not allowed here");
                 response.set_header("Allow", s.routes.router.allowed(request.path));
             } else {
-                set_error(response, 404, "not-found", "no such endpoint");
+                set_error(response, http_status(ErrorKind::not_found), "not-found", "no such endpoint");
             }
             s.metrics.count_request(route_name, response.status);
             return;
@@ -202,7 +202,8 @@ void Api::handle(const Request& request, store::Database& db, Response& response
                   s.metrics, s.limiter,    std::nullopt, std::nullopt, s.started};
 
         if (auto wait = s.limiter.take("ip:" + request.remote_addr, s.setup.settings.web.requests_per_minute)) {
-            set_error(response, 429, "rate-limited", "too many requests from this address; slow down");
+            set_error(response, http_status(ErrorKind::limit), "rate-limited",
+                      "too many requests from this address; slow down");
             response.set_header("Retry-After", std::to_string(wait->count()));
             s.metrics.count_request(route_name, 429);
             return;

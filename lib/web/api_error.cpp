@@ -7,7 +7,8 @@ namespace sbx::web {
 int http_status(ErrorKind kind) noexcept
 {
     switch (kind) {
-    case ErrorKind::usage: return 400;
+    // A request that was read but whose values are refused, by the route or by lib.
+    case ErrorKind::usage:
     case ErrorKind::data: return 422;
     case ErrorKind::not_found: return 404;
     case ErrorKind::conflict: return 409;

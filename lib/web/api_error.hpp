@@ -1,6 +1,6 @@
 #pragma once
 // Errors as the API answers them: {"error": {"code", "message", "field"}} with the status
-// that fits. lib's errors map by kind; the web layer adds its own (401, 405, 415).
+// that fits, from one table by error kind (http_status); 400, 401, 405 and 415 are HTTP's own.
 #include <stdexcept>
 #include <string>
 
@@ -9,9 +9,21 @@
 
 namespace sbx::web {
 
-/// An error only HTTP has: not logged in, wrong method, wrong media type.
+/// 422 usage and data, 404 not found, 409 conflict, 429 limit, 413 too large,
+/// 403 forbidden, 503 unavailable or config, 500 internal: the one table from error
+/// kinds to statuses, for lib's errors and the web layer's alike.
+int http_status(ErrorKind kind) noexcept;
+
+/// An error the web layer finds itself, with a code finer than the kind ("invalid",
+/// "missing", "cross-site"). Its status comes from http_status(kind); only what has no
+/// kind in lib gives a status of its own: 400 for a request that cannot be read (not
+/// JSON, an unknown member), 401, 405, 415.
 class HttpError : public std::runtime_error {
   public:
+    HttpError(ErrorKind kind, std::string code, const std::string& message, std::string field = {})
+        : HttpError(http_status(kind), std::move(code), message, std::move(field))
+    {
+    }
     HttpError(int status, std::string code, const std::string& message, std::string field = {})
         : std::runtime_error(message), status_(status), code_(std::move(code)), field_(std::move(field))
     {
@@ -25,10 +37,6 @@ class HttpError : public std::runtime_error {
     std::string code_;
     std::string field_;
 };
-
-/// 400 usage, 422 data, 404 not found, 409 conflict, 429 limit, 413 too large,
-/// 403 forbidden, 503 unavailable or config, 500 internal.
-int http_status(ErrorKind kind) noexcept;
 
 /// The error document.
 std::string error_body(const std::string& code, const std::string& message, const std::string& field = {});

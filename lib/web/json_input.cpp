@@ -10,7 +10,7 @@ namespace {
 
 [[noreturn]] void wrong_type(const std::string& field, const char* expected)
 {
-    throw HttpError(422, "invalid", "'" + field + "' must be " + expected, field);
+    throw HttpError(ErrorKind::usage, "invalid", "'" + field + "' must be " + expected, field);
 }
 
 } // namespace
@@ -61,7 +61,7 @@ std::string JsonInput::required_string(const std::string& field)
 {
     auto v = string(field);
     if (!v)
-        throw HttpError(422, "missing", "'" + field + "' is required", field);
+        throw HttpError(ErrorKind::usage, "missing", "'" + field + "' is required", field);
     return *v;
 }
 
@@ -84,7 +84,7 @@ std::optional<std::int64_t> JsonInput::integer(const std::string& field)
         wrong_type(field, "a whole number");
     // nlohmann keeps 2^63 and above as unsigned; read as int64 they would wrap.
     if (v->is_number_unsigned() && v->get<std::uint64_t>() > std::uint64_t(INT64_MAX))
-        throw HttpError(422, "invalid", "'" + field + "' is too large", field);
+        throw HttpError(ErrorKind::usage, "invalid", "'" + field + "' is too large", field);
     return v->get<std::int64_t>();
 }
 
@@ -105,7 +105,8 @@ std::uint64_t size_value(const nlohmann::json& value, const std::string& field)
     if (value.is_string())
         if (auto bytes = config::parse_bytes(value.get<std::string>()))
             return *bytes;
-    throw HttpError(422, "invalid", "'" + field + "' must be a size such as \"256M\" or a number of bytes", field);
+    throw HttpError(ErrorKind::usage, "invalid", "'" + field + "' must be a size such as \"256M\" or a number of bytes",
+                    field);
 }
 
 std::optional<nlohmann::json> JsonInput::value(const std::string& field)

@@ -21,7 +21,7 @@ store::ProjectRecord project_of(Call& call, Access access)
 bool parse_visibility(const std::string& text)
 {
     if (text != "public" && text != "private")
-        throw HttpError(422, "invalid", "'visibility' must be \"public\" or \"private\"", "visibility");
+        throw HttpError(ErrorKind::usage, "invalid", "'visibility' must be \"public\" or \"private\"", "visibility");
     return text == "public";
 }
 
@@ -124,10 +124,10 @@ std::string file_content(const Request& request)
     if (encoded && !text) {
         auto decoded = runner::base64_decode(*encoded);
         if (!decoded)
-            throw HttpError(422, "invalid", "'base64' is not valid base64", "base64");
+            throw HttpError(ErrorKind::usage, "invalid", "'base64' is not valid base64", "base64");
         return *decoded;
     }
-    throw HttpError(422, "invalid", "give the content as 'text' or as 'base64'", "text");
+    throw HttpError(ErrorKind::usage, "invalid", "give the content as 'text' or as 'base64'", "text");
 }
 
 void put_file(Call& call)
@@ -194,7 +194,7 @@ void import(Call& call)
     const auto& actor = call.user();
     auto name = call.request.param("name");
     if (!name)
-        throw HttpError(422, "missing", "'name' is required (?name=...)", "name");
+        throw HttpError(ErrorKind::usage, "missing", "'name' is required (?name=...)", "name");
     bool is_public = parse_visibility(call.request.param("visibility").value_or("private"));
     auto p = project::import_project(call.context, actor, actor.name + "/" + own_name(*name), call.request.body,
                                      call.request.param("runtime"), is_public);

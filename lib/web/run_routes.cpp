@@ -28,14 +28,14 @@ milliseconds duration_field(const nlohmann::json& value, const std::string& fiel
     if (value.is_string())
         if (auto duration = config::parse_duration(value.get<std::string>()))
             return *duration;
-    throw HttpError(422, "invalid", "'limits." + field + "' must be a duration such as \"10s\" or seconds",
+    throw HttpError(ErrorKind::usage, "invalid", "'limits." + field + "' must be a duration such as \"10s\" or seconds",
                     "limits." + field);
 }
 
 runner::LimitRequest limits_of(const nlohmann::json& json)
 {
     if (!json.is_object())
-        throw HttpError(422, "invalid", "'limits' must be an object", "limits");
+        throw HttpError(ErrorKind::usage, "invalid", "'limits' must be an object", "limits");
     runner::LimitRequest limits;
     // Both the names a run request uses and those a run's record shows are accepted, so a
     // client can send back the limits it read.
@@ -55,7 +55,8 @@ runner::LimitRequest limits_of(const nlohmann::json& json)
         else if (key == "pids" && value.is_number_unsigned())
             limits.pids = value.get<std::uint32_t>();
         else if (key == "cpus" || key == "pids")
-            throw HttpError(422, "invalid", "'limits." + key + "' must be a positive number", "limits." + key);
+            throw HttpError(ErrorKind::usage, "invalid", "'limits." + key + "' must be a positive number",
+                            "limits." + key);
         else
             throw HttpError(400, "unknown-field", "unknown field 'limits." + key + "'", "limits." + key);
     }
@@ -65,11 +66,11 @@ runner::LimitRequest limits_of(const nlohmann::json& json)
 std::vector<std::string> strings_of(const nlohmann::json& json, const std::string& field)
 {
     if (!json.is_array())
-        throw HttpError(422, "invalid", "'" + field + "' must be an array of strings", field);
+        throw HttpError(ErrorKind::usage, "invalid", "'" + field + "' must be an array of strings", field);
     std::vector<std::string> out;
     for (const auto& item : json) {
         if (!item.is_string())
-            throw HttpError(422, "invalid", "'" + field + "' must be an array of strings", field);
+            throw HttpError(ErrorKind::usage, "invalid", "'" + field + "' must be an array of strings", field);
         out.push_back(item.get<std::string>());
     }
     return out;
@@ -80,10 +81,10 @@ void read_common(JsonInput& in, runner::RunRequest& request)
 {
     if (auto env = in.value("env")) {
         if (!env->is_object())
-            throw HttpError(422, "invalid", "'env' must be an object of strings", "env");
+            throw HttpError(ErrorKind::usage, "invalid", "'env' must be an object of strings", "env");
         for (const auto& [name, value] : env->items()) {
             if (!value.is_string())
-                throw HttpError(422, "invalid", "'env." + name + "' must be a string", "env");
+                throw HttpError(ErrorKind::usage, "invalid", "'env." + name + "' must be a string", "env");
             request.env[name] = value.get<std::string>();
         }
     }
@@ -107,7 +108,7 @@ void check_run_rate(Call& call)
     auto per_minute = call.context.settings.web.runs_per_minute;
     if (auto wait = call.limiter.take("runs:" + std::to_string(*call.user().user_id), per_minute)) {
         call.response.set_header("Retry-After", std::to_string(wait->count()));
-        throw HttpError(429, "rate-limited",
+        throw HttpError(ErrorKind::limit, "rate-limited",
                         "at most " + std::to_string(per_minute) + " runs a minute (web.runs_per_minute)");
     }
 }
@@ -119,7 +120,7 @@ std::chrono::seconds wait_param(const Call& call)
     if (auto wait = call.request.param("wait"))
         for (char c : *wait)
             if (c < '0' || c > '9' || (seconds = seconds * 10 + (c - '0')) > max_wait.count())
-                throw HttpError(422, "invalid", "'wait' must be seconds from 0 to 60", "wait");
+                throw HttpError(ErrorKind::usage, "invalid", "'wait' must be seconds from 0 to 60", "wait");
     return std::chrono::seconds(seconds);
 }
 
@@ -161,15 +162,15 @@ void run_files(Call& call)
     read_common(in, request);
     auto files = in.value("files");
     if (!files || !files->is_array())
-        throw HttpError(422, "missing", "'files' must be an array of {name, text|base64}", "files");
+        throw HttpError(ErrorKind::usage, "missing", "'files' must be an array of {name, text|base64}", "files");
     for (const auto& file : *files) {
         if (!file.is_object() || !file.contains("name") || !file["name"].is_string())
-            throw HttpError(422, "invalid", "each file needs a 'name'", "files");
+            throw HttpError(ErrorKind::usage, "invalid", "each file needs a 'name'", "files");
         for (const auto& [key, value] : file.items())
             if (key != "name" && key != "text" && key != "base64")
                 throw HttpError(400, "unknown-field", "unknown field 'files[]." + key + "'", "files");
         if (file.contains("text") && file.contains("base64"))
-            throw HttpError(422, "invalid",
+            throw HttpError(ErrorKind::usage, "invalid",
                             "file '" + file["name"].get<std::string>() + "': give 'text' or 'base64', not both",
                             "files");
         runner::RunFile f{file["name"].get<std::string>(), {}};
@@ -178,10 +179,11 @@ void run_files(Call& call)
         } else if (file.contains("base64") && file["base64"].is_string()) {
             auto decoded = runner::base64_decode(file["base64"].get<std::string>());
             if (!decoded)
-                throw HttpError(422, "invalid", "file '" + f.name + "': 'base64' is not valid base64", "files");
+                throw HttpError(ErrorKind::usage, "invalid", "file '" + f.name + "': 'base64' is not valid base64",
+                                "files");
             f.content = std::move(*decoded);
         } else {
-            throw HttpError(422, "invalid", "file '" + f.name + "' needs 'text' or 'base64'", "files");
+            throw HttpError(ErrorKind::usage, "invalid", "file '" + f.name + "' needs 'text' or 'base64'", "files");
         }
         request.files.push_back(std::move(f));
     }
@@ -230,10 +232,10 @@ std::int64_t number_param(const Call& call, const std::string& name, std::int64_
     for (char c : *text)
         if (c < '0' || c > '9' || (value = value * 10 + (c - '0')) > high)
             throw HttpError(
-                422, "invalid",
+                ErrorKind::usage, "invalid",
                 "'" + name + "' must be a number from " + std::to_string(low) + " to " + std::to_string(high), name);
     if (text->empty() || value < low)
-        throw HttpError(422, "invalid",
+        throw HttpError(ErrorKind::usage, "invalid",
                         "'" + name + "' must be a number from " + std::to_string(low) + " to " + std::to_string(high),
                         name);
     return value;
@@ -272,7 +274,7 @@ void events(Call& call)
         try {
             next = std::stoll(last) + 1;
         } catch (const std::exception&) {
-            throw HttpError(400, "invalid", "Last-Event-ID must be a line number", "Last-Event-ID");
+            throw HttpError(ErrorKind::usage, "invalid", "Last-Event-ID must be a line number", "Last-Event-ID");
         }
     } else {
         next = number_param(call, "from", 1, 1, std::numeric_limits<std::int32_t>::max());

@@ -31,7 +31,7 @@ void show(Call& call)
 
 [[noreturn]] void bad_quota(const std::string& key, const std::string& expected)
 {
-    throw HttpError(422, "invalid", "'quota." + key + "' must be " + expected, "quota." + key);
+    throw HttpError(ErrorKind::usage, "invalid", "'quota." + key + "' must be " + expected, "quota." + key);
 }
 
 std::uint32_t count_of(const nlohmann::json& value, const std::string& key)
@@ -44,7 +44,7 @@ std::uint32_t count_of(const nlohmann::json& value, const std::string& key)
 store::QuotaOverrides quota_of(const nlohmann::json& quota)
 {
     if (!quota.is_object())
-        throw HttpError(422, "invalid", "'quota' must be an object", "quota");
+        throw HttpError(ErrorKind::usage, "invalid", "'quota' must be an object", "quota");
     store::QuotaOverrides out;
     for (const auto& [key, value] : quota.items()) {
         if (key == "max_concurrent_runs")
@@ -83,7 +83,7 @@ void patch(Call& call)
             // lib names the quota's own field; the request spelt it inside 'quota'.
             if (e.kind() != ErrorKind::usage || e.field().empty())
                 throw;
-            throw HttpError(422, "invalid", e.what(), "quota." + e.field());
+            throw HttpError(ErrorKind::usage, "invalid", e.what(), "quota." + e.field());
         }
     }
     if (disabled)

@@ -74,7 +74,7 @@ new_project() {
 
 # ---------------------------------------------------------------- accounts
 
-@test "POST /api/v1/users: 201 and a session cookie; a taken name 409; a bad name 400 naming 'name'" {
+@test "POST /api/v1/users: 201 and a session cookie; a taken name 409; a bad name 422 naming 'name'" {
     local name
     name=$(unique carol)
     signup "$name" 'a good long password'
@@ -91,9 +91,9 @@ new_project() {
     japi POST /api/v1/users "$(json '{name: $n, password: "another password"}' --arg n "$name")"
     expect_error 409 conflict name
     japi POST /api/v1/users '{"name": "Not A Name", "password": "a good long password"}'
-    expect_error 400 usage name
+    expect_error 422 usage name
     japi POST /api/v1/users "$(json '{name: $n, password: "short"}' --arg n "$(unique dave)")"
-    expect_error 400 usage password
+    expect_error 422 usage password
     japi POST /api/v1/users "$(json '{name: $n, password: "a good long password", admin: true}' --arg n "$(unique eve)")"
     expect_error 400 unknown-field admin
     api GET "/api/v1/me" # no cookie
@@ -310,7 +310,7 @@ new_project() {
     secret=$(jq -er .secret <<<"$body")
     totp_settle
     JAR=$jar japi POST /api/v1/me/totp/confirm '{"code": "12345"}'
-    expect_error 400 usage code
+    expect_error 422 usage code
     JAR=$jar japi POST /api/v1/me/totp/confirm "$(json '{code: $c}' --arg c "$(totp_code "$secret")")"
     expect 200
     jar=$(login "$name")
@@ -445,7 +445,7 @@ new_project() {
     [ "$(jq -r '[.[].name] | join(" ")' <<<"$body")" = second ]
 }
 
-@test "projects: a bad project name is 400 usage naming the member 'name' (create, rename, fork, import)" {
+@test "projects: a bad project name is 422 usage naming the member 'name' (create, rename, fork, import)" {
     local name
     name=$(unique alice)
     add_user "$name"
@@ -455,18 +455,18 @@ new_project() {
     local bad
     for bad in 'bad name!' 'a/b' '.hidden'; do
         japi POST /api/v1/projects "$(json '{name: $n, runtime: $r}' --arg n "$bad" --arg r "$PY")"
-        expect_error 400 usage name
+        expect_error 422 usage name
         japi PATCH "/api/v1/projects/$project_id" "$(json '{name: $n}' --arg n "$bad")"
-        expect_error 400 usage name
+        expect_error 422 usage name
         japi POST "/api/v1/projects/$project_id/fork" "$(json '{name: $n}' --arg n "$bad")"
-        expect_error 400 usage name
+        expect_error 422 usage name
     done
     curl -s -b "$JAR" -o good.tar.gz "$(stack_url)/api/v1/projects/$project_id/export"
     api POST "/api/v1/projects/import?name=bad%20name%21" --data-binary @good.tar.gz
-    expect_error 400 usage name
+    expect_error 422 usage name
 }
 
-@test "project files: raw bytes and JSON text/base64 put, get byte-exact, list, move, delete; bad paths 400" {
+@test "project files: raw bytes and JSON text/base64 put, get byte-exact, list, move, delete; bad paths 422" {
     local name
     name=$(unique alice)
     add_user "$name"
@@ -538,20 +538,20 @@ new_project() {
 
     # Paths the rules refuse.
     api PUT "$base/a/%2E%2E/b.txt" --data-binary x
-    expect_error 400 usage path
+    expect_error 422 usage path
     api PUT "$base/a%5Cb.txt" --data-binary x
-    expect_error 400 usage path
+    expect_error 422 usage path
     api PUT "$base/dir/" --data-binary x
-    expect 400
+    expect 422
     api PUT "$base/bad%FF.txt" --data-binary x
-    expect_error 400 usage path
+    expect_error 422 usage path
     # A file too large for projects.max_file_bytes (1M).
     head -c 1100000 /dev/zero >big.bin
     api PUT "$base/big.bin" --data-binary @big.bin
     expect_error 413 too-large
 }
 
-@test "project env: put, list, delete; bad names 400; values must be strings" {
+@test "project env: put, list, delete; bad names 422; values must be strings" {
     local name
     name=$(unique alice)
     add_user "$name"
@@ -572,7 +572,7 @@ new_project() {
     expect 200
     [ "$(jq -cS . <<<"$body")" = '{"GREETING":"hi","_X1":""}' ]
     japi PUT "$base/1BAD" '{"value": "x"}'
-    expect_error 400 usage name
+    expect_error 422 usage name
     japi PUT "$base/X" '{"value": 5}'
     expect_error 422 invalid value
     japi PUT "$base/X" '{}'
@@ -680,7 +680,7 @@ new_project() {
     tar -tf out.tar >/dev/null
 
     api GET "/api/v1/projects/$id/export?format=rar"
-    expect_error 400 usage format
+    expect_error 422 usage format
     api POST "/api/v1/projects/import?name=imp" --data-binary @out.zip
     expect_error 409 conflict name
     api POST "/api/v1/projects/import" --data-binary @out.zip

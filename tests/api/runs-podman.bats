@@ -259,7 +259,7 @@ stdout true args=one,two" ]
     ((last_line - first_line >= 1200))
 }
 
-@test "events resume: Last-Event-ID: N gives only the lines after N; ?from= without it; a bad Last-Event-ID is 400" {
+@test "events resume: Last-Event-ID: N gives only the lines after N; ?from= without it; a bad Last-Event-ID is 422" {
     program=$'for i in range(1, 11):\n    print("line", i)\n'
     japi POST '/api/v1/runs?wait=30' "$(files_run "$program")"
     expect 200
@@ -276,7 +276,7 @@ stdout true args=one,two" ]
     events "--get" --data-urlencode "from=9" >from.txt
     [ "$(grep '^id: ' from.txt | tr '\n' ' ')" = "id: 9 id: 10 " ]
     api GET "/api/v1/runs/$id/events" -H 'Last-Event-ID: seven'
-    expect_error 400 invalid Last-Event-ID
+    expect_error 422 invalid Last-Event-ID
 }
 
 @test "events resume while the run goes on: reconnecting with Last-Event-ID misses and repeats nothing" {

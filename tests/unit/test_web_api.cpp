@@ -288,7 +288,7 @@ TEST_CASE("sign-up makes an account and a session cookie: HttpOnly, SameSite=Str
     CHECK(response.status == 409);
     CHECK_FALSE(header_of(response, "Set-Cookie"));
     response = w.send(json_request("POST", "/api/v1/users", {{"name", "carol"}, {"password", "short"}}));
-    CHECK(response.status == 400);
+    CHECK(response.status == 422);
     response =
         w.send(json_request("POST", "/api/v1/users", {{"name", "carol"}, {"password", "password-c"}, {"admin", true}}));
     CHECK(response.status == 400);
@@ -725,7 +725,7 @@ TEST_CASE("projects over HTTP: made by one user, invisible to another", "[web-ap
     CHECK(body_of(response)["error"]["field"] == "runtime");
     response = w.send(
         with_session(json_request("POST", "/api/v1/projects", {{"name", "bob/x"}, {"runtime", "python-3.11"}}), alice));
-    CHECK(response.status == 400); // a bad name, as in the CLI: not a way to create bob's project
+    CHECK(response.status == 422); // a bad name, as in the CLI: not a way to create bob's project
     CHECK(body_of(response)["error"]["field"] == "name");
     CHECK(body_of(w.send(with_session(request("GET", "/api/v1/projects"), alice))).size() == 1);
 }
@@ -787,9 +787,9 @@ TEST_CASE("project files over HTTP: PUT as JSON text or raw bytes, GET raw", "[w
         auto put = with_session(request("PUT", files + escape), alice);
         put.body = "x";
         response = w.send(put);
-        CHECK(response.status == 400);
+        CHECK(response.status == 422);
         CHECK(body_of(response)["error"]["field"] == "path");
-        CHECK(w.send(with_session(request("GET", files + escape), alice)).status == 400);
+        CHECK(w.send(with_session(request("GET", files + escape), alice)).status == 422);
     }
     CHECK_FALSE(std::filesystem::exists(w.dir.path() / "escape.txt"));
 
@@ -1057,4 +1057,24 @@ TEST_CASE("GET /runs/{id}/logs is runner::read_page: ended on an exactly full la
     page = w.send(with_session(request("GET", path + "?stream=nope"), token));
     CHECK(page.status == 422);
     CHECK(body_of(page)["error"]["field"] == "stream");
+}
+
+TEST_CASE("a refused value is 422 whoever refuses it, the route or lib; an unreadable request 400", "[web-api][errors]")
+{
+    Site w;
+    auto token = w.user_with_session("alice", "password-a");
+    auto make_token = [&](const json& body) {
+        return w.send(with_session(json_request("POST", "/api/v1/me/tokens", body), token));
+    };
+    auto by_route = make_token({{"name", 5}}); // the wrong type: the route's JSON reading
+    auto by_lib = make_token({{"name", ""}});  // the rules for a name: lib
+    CHECK(by_route.status == 422);
+    CHECK(by_lib.status == 422);
+    CHECK(body_of(by_route)["error"]["field"] == "name");
+    CHECK(body_of(by_lib)["error"]["field"] == "name");
+    CHECK(make_token({{"name", "t"}, {"colour", "red"}}).status == 400);
+    auto not_json = with_session(request("POST", "/api/v1/me/tokens"), token);
+    not_json.headers["content-type"] = "application/json";
+    not_json.body = "{";
+    CHECK(w.send(not_json).status == 400);
 }

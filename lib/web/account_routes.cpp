@@ -44,9 +44,9 @@ void too_many(Call& call, std::chrono::seconds wait, const std::string& what)
 // before the check so that racing guesses cannot all get past it; only failures count.
 class CodeGuesses {
   public:
-    CodeGuesses(Call& call, std::int64_t user_id)
-        : call_(call), by_account_("totp:" + std::to_string(user_id)),
-          by_address_("totp-ip:" + call.request.remote_addr)
+    CodeGuesses(Call& call, const std::string& what, std::int64_t user_id)
+        : call_(call), by_account_(what + ":" + std::to_string(user_id)),
+          by_address_(what + "-ip:" + call.request.remote_addr)
     {
         if (auto wait = call.limiter.take_all({by_account_, by_address_}, totp_guesses_per_minute))
             too_many(call, *wait, "too many codes tried");
@@ -118,7 +118,7 @@ void totp_step(Call& call)
     const auto user_id = call.session->user_id;
     if (call.session->complete)
         throw HttpError(ErrorKind::conflict, "conflict", "this session has already passed two-factor login");
-    CodeGuesses guesses(call, user_id);
+    CodeGuesses guesses(call, "totp", user_id);
     if (!account::verify_totp(call.context.db, user_id, code, std::chrono::system_clock::now())) {
         call.metrics.count_login_failure();
         throw HttpError(401, "unauthenticated", "that code is not valid", "code");
@@ -156,7 +156,7 @@ void totp_confirm(Call& call)
     JsonInput in(call.request);
     auto code = in.required_string("code");
     in.finish();
-    CodeGuesses guesses(call, *actor.user_id);
+    CodeGuesses guesses(call, "totp-confirm", *actor.user_id);
     account::confirm_totp(call.context.db, actor, actor.name, code, std::chrono::system_clock::now());
     guesses.succeeded();
     call.reply(200, user_body(call, *actor.user_id));

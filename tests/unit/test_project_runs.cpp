@@ -66,8 +66,9 @@ TEST_CASE("a project run freezes the files and env it ran with", "[project-runs]
     // Bob may run Alice's public project: the run is his, without her secrets.
     auto bobs = project::submit_project_run(w.context, w.bob, p, {});
     CHECK(project::find_run(*w.db, w.bob, bobs).user_id == w.bob.user_id);
-    auto plan = std::filesystem::path(w.settings.run_dir) / std::to_string(bobs) / "plan.json";
+    auto plan = runner::SnapshotDir::path_for(w.settings.run_dir, bobs) / "plan.json";
     std::ifstream in(plan);
+    REQUIRE(in);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(text.find("s3cret") == std::string::npos);
     // ... and Alice's run is not his to replace.

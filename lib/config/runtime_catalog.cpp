@@ -250,20 +250,33 @@ const Runtime& RuntimeCatalog::get(std::string_view id) const
 
 std::vector<std::string> expand_command(const std::vector<std::string>& argv, const std::string& entry_file)
 {
-    std::string stem = fs::path(entry_file).stem().string();
+    // "./" makes the entry a path whatever its name begins with: "-" (an option), "@"
+    // (gcc's and javac's argument files), "+" (bash's options).
+    const std::string file = "./" + entry_file;
+    const std::string stem = fs::path(entry_file).stem().string();
     std::vector<std::string> out;
-    for (auto arg : argv) {
-        for (auto [name, value] :
-             {std::pair{std::string("{file}"), entry_file}, std::pair{std::string("{stem}"), stem}})
-            for (auto pos = arg.find(name); pos != std::string::npos; pos = arg.find(name, pos)) {
-                if (pos > 0 && arg[pos - 1] == '$') { // ${file} belongs to a shell script
-                    pos += name.size();
-                    continue;
-                }
-                arg.replace(pos, name.size(), value);
-                pos += value.size();
+    for (const auto& arg : argv) {
+        std::string expanded;
+        // One pass, left to right: text a value brings in is never expanded again.
+        for (std::size_t pos = 0; pos < arg.size();) {
+            bool shell = pos > 0 && arg[pos - 1] == '$'; // ${file} belongs to a shell script
+            if (!shell && arg.compare(pos, 6, "{file}") == 0) {
+                expanded += file;
+                pos += 6;
+            } else if (!shell && arg.compare(pos, 6, "{stem}") == 0) {
+                // A stem is a name (java's class), which no "./" can protect.
+                if (pos == 0 && !stem.empty() && (stem.front() == '-' || stem.front() == '+' || stem.front() == '@'))
+                    throw Error(ErrorKind::usage,
+                                "entry file '" + entry_file + "' cannot be run: its name without extension, '" + stem +
+                                    "', would be read as an option; rename it to begin with a letter",
+                                "entry");
+                expanded += stem;
+                pos += 6;
+            } else {
+                expanded += arg[pos++];
             }
-        out.push_back(std::move(arg));
+        }
+        out.push_back(std::move(expanded));
     }
     return out;
 }

@@ -23,7 +23,8 @@ struct LimitOverrides {
     std::optional<std::uint64_t> disk;
 };
 
-/// Placeholders a command may contain: {file} (the entry file) and {stem} (its name without extension).
+/// Placeholders a command may contain: {file} (the entry file's path, "./main.py") and
+/// {stem} (its name without extension, "Main").
 inline const std::vector<std::string> command_placeholders = {"{file}", "{stem}"};
 
 struct Runtime {
@@ -64,7 +65,9 @@ class RuntimeCatalog {
     std::vector<Runtime> runtimes_;
 };
 
-/// Expands {file} and {stem} in each argument of a command.
+/// Expands {file} (as "./" + entry_file, so that no name is read as an option) and {stem}
+/// in each argument of a command; "${file}" is left for a shell. Throws Error(usage, field
+/// "entry") when a {stem} that begins an argument would begin with '-', '+' or '@'.
 std::vector<std::string> expand_command(const std::vector<std::string>& argv, const std::string& entry_file);
 
 } // namespace sbx::config

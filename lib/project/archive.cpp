@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <locale.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <new>
@@ -11,6 +12,7 @@
 
 #include "config/units.hpp"
 #include "error.hpp"
+#include "project/archive_headers.hpp"
 
 namespace sbx::project {
 namespace {
@@ -72,22 +74,98 @@ const char* type_name(unsigned type)
     }
 }
 
+// A name as an archive's header holds it: a NUL or another control character in it is
+// refused, naming the whole of it (libarchive would have cut it at the NUL).
+std::optional<std::string> raw_name_problem(std::string_view name)
+{
+    for (unsigned char c : name) {
+        if (c == 0)
+            return "contains a NUL byte";
+        if (c < 0x20 || c == 0x7f)
+            return "contains a control character";
+    }
+    return std::nullopt;
+}
+
+// A tar's decompressed bytes on their way to libarchive's tar reader, kept from the
+// current entry's first header on, so that its headers can be read as they are.
+class TarStream {
+  public:
+    explicit TarStream(std::string_view bytes) : raw_(archive_read_new()), chunk_(chunk_size)
+    {
+        archive* raw = raw_.get();
+        if (!raw)
+            throw Error(ErrorKind::internal, "cannot read archive: libarchive is out of memory");
+        for (auto* enable :
+             {archive_read_support_filter_none, archive_read_support_filter_gzip, archive_read_support_format_raw})
+            if (enable(raw) < ARCHIVE_WARN)
+                throw Error(ErrorKind::internal, "cannot read archive: " + message_of(raw));
+        archive_entry* entry = nullptr;
+        if (archive_read_open_memory(raw, bytes.data(), bytes.size()) != ARCHIVE_OK ||
+            archive_read_next_header(raw, &entry) < ARCHIVE_WARN)
+            throw Error(ErrorKind::data, "not a tar, tar.gz or zip archive: " + message_of(raw), "archive");
+    }
+
+    /// libarchive's read callback.
+    static la_ssize_t read(archive* handle, void* self, const void** buffer)
+    {
+        auto* stream = static_cast<TarStream*>(self);
+        la_ssize_t got = archive_read_data(stream->raw_.get(), stream->chunk_.data(), stream->chunk_.size());
+        if (got < 0) {
+            archive_set_error(handle, EIO, "%s", message_of(stream->raw_.get()).c_str());
+            return ARCHIVE_FATAL;
+        }
+        // An exception must not unwind through libarchive's C frames.
+        try {
+            stream->kept_.append(stream->chunk_.data(), static_cast<std::size_t>(got));
+        } catch (const std::bad_alloc&) {
+            archive_set_error(handle, ENOMEM, "out of memory");
+            return ARCHIVE_FATAL;
+        }
+        *buffer = stream->chunk_.data();
+        return got;
+    }
+
+    /// The bytes from `offset` of the decompressed stream on, as far as libarchive has
+    /// read them; what comes before is dropped. Empty if they are gone.
+    std::string_view from(std::uint64_t offset)
+    {
+        if (offset < kept_offset_ || offset - kept_offset_ > kept_.size())
+            return {};
+        kept_.erase(0, static_cast<std::size_t>(offset - kept_offset_));
+        kept_offset_ = offset;
+        return kept_;
+    }
+
+  private:
+    ReadHandle raw_;
+    std::vector<char> chunk_;
+    std::string kept_;
+    std::uint64_t kept_offset_ = 0;
+};
+
 // One pass over an untrusted archive; every check that needs state across entries.
 class ArchiveReader {
   public:
-    ArchiveReader(archive* handle, std::uint64_t input_bytes, const ArchiveLimits& limits, const PathLimits& paths)
-        : handle_(handle), input_bytes_(input_bytes), limits_(limits), paths_(paths), buffer_(chunk_size)
+    /// `zip`: the archive's bytes when it is a zip; `tar`: its stream when it is a tar.
+    ArchiveReader(archive* handle, std::uint64_t input_bytes, const ArchiveLimits& limits, const PathLimits& paths,
+                  std::optional<std::string_view> zip, TarStream* tar)
+        : handle_(handle), input_bytes_(input_bytes), limits_(limits), paths_(paths), zip_(zip), tar_(tar),
+          buffer_(chunk_size)
     {
     }
 
     std::vector<ArchiveFile> read_all()
     {
+        if (zip_)
+            check_zip_directory();
         archive_entry* entry = nullptr;
         for (;;) {
             int status = archive_read_next_header(handle_, &entry);
             if (status == ARCHIVE_EOF)
                 break;
-            if (status < ARCHIVE_WARN)
+            // ARCHIVE_RETRY is a damaged header, and the entry is empty.
+            if (status != ARCHIVE_OK && status != ARCHIVE_WARN)
                 throw_unreadable();
             read_entry(entry);
         }
@@ -108,10 +186,79 @@ class ArchiveReader {
         throw Error(ErrorKind::data, "corrupt archive" + where + ": " + message_of(handle_), "archive");
     }
 
+    // The zip's own records, before libarchive reads any: a name libarchive would cut,
+    // and a FIFO's mode, which it reads as a regular file's. (It keeps the other types,
+    // and read_entry names a symbolic link's target.)
+    void check_zip_directory() const
+    {
+        auto records = zip_central_directory(*zip_);
+        if (records.empty()) // libarchive found an entry in it
+            throw Error(ErrorKind::data, "corrupt archive: its central directory cannot be read", "archive");
+        for (const auto& record : records) {
+            check_header_names(record);
+            if (record.mode && (*record.mode & AE_IFMT) != AE_IFLNK)
+                check_mode(record.name, *record.mode);
+        }
+    }
+
+    void check_header_names(const ZipHeader& header) const
+    {
+        if (auto problem = raw_name_problem(header.name))
+            refuse(header.name, *problem);
+        for (const auto& text : header.unicode_names)
+            if (auto problem = raw_name_problem(text))
+                refuse(text, *problem + " (in its Info-ZIP Unicode name)");
+    }
+
+    void check_mode(std::string_view name, std::uint64_t mode) const
+    {
+        auto type = static_cast<unsigned>(mode & AE_IFMT);
+        if (type != 0 && type != AE_IFREG && type != AE_IFDIR)
+            refuse(name, std::string("is ") + type_name(type) + " by its mode; only files and folders are allowed");
+    }
+
+    // The headers of this tar entry as they are: libarchive cuts names at a NUL and lets
+    // the type flag hide the mode's type.
+    void check_tar_headers(const char* name)
+    {
+        auto headers = parse_tar_headers(tar_->from(archive_read_header_position(handle_)));
+        if (!headers)
+            throw Error(ErrorKind::data,
+                        "corrupt archive: the headers of entry " + std::to_string(entries_) + " cannot be read",
+                        "archive");
+        for (const auto& text : headers->names)
+            if (auto problem = raw_name_problem(text))
+                refuse(text, *problem);
+        if (auto problem = raw_name_problem(headers->name))
+            refuse(headers->name, *problem);
+        for (const auto& text : headers->links)
+            if (auto problem = raw_name_problem(text))
+                refuse(headers->name, "is a link to " + quote_path(text) + ", which " + *problem);
+        check_mode(headers->name, headers->mode);
+        // Had libarchive found another name, these checks would not be about this entry.
+        if (name && headers->name != name)
+            refuse(name, "is named " + quote_path(headers->name) + " by its own header");
+    }
+
+    // libarchive, having read a zip entry's header, stands at its data.
+    void check_zip_local_headers() const
+    {
+        auto at = static_cast<std::uint64_t>(archive_filter_bytes(handle_, 0));
+        auto headers = zip_local_headers_ending_at(*zip_, at);
+        if (headers.empty())
+            throw Error(ErrorKind::data,
+                        "corrupt archive: the local header of entry " + std::to_string(entries_) + " cannot be found",
+                        "archive");
+        for (const auto& header : headers)
+            check_header_names(header);
+    }
+
     void read_entry(archive_entry* entry)
     {
         ++entries_;
         const char* raw = archive_entry_pathname(entry);
+        if (tar_)
+            check_tar_headers(raw);
         if (!raw)
             throw Error(ErrorKind::data,
                         "archive entry " + std::to_string(entries_) + " has a name that is not valid UTF-8", "archive");
@@ -134,6 +281,8 @@ class ArchiveReader {
             refuse(name, std::string("is ") + type_name(type) + "; only files and folders are allowed");
         if ((archive_entry_mode(entry) & 07000) != 0)
             refuse(name, "has the setuid, setgid or sticky bit set");
+        if (zip_)
+            check_zip_local_headers();
         if (type == AE_IFDIR) {
             add_folder(name);
             read_data(name, nullptr);
@@ -210,6 +359,9 @@ class ArchiveReader {
                 refuse(name, "cannot be read: " + message_of(handle_));
             auto bytes = static_cast<std::uint64_t>(got);
             decompressed_bytes_ += bytes;
+            // What libarchive has consumed is data, not the next entry's headers.
+            if (tar_)
+                tar_->from(static_cast<std::uint64_t>(archive_filter_bytes(handle_, 0)));
             if (content) {
                 file_bytes += bytes;
                 check_file_size(name, file_bytes);
@@ -258,6 +410,8 @@ class ArchiveReader {
     std::uint64_t input_bytes_;
     const ArchiveLimits& limits_;
     const PathLimits& paths_;
+    std::optional<std::string_view> zip_;
+    TarStream* tar_;
     std::vector<char> buffer_;
     std::size_t entries_ = 0;
     std::string last_name_;
@@ -267,6 +421,17 @@ class ArchiveReader {
     std::set<std::string> folders_;
     std::vector<ArchiveFile> files_;
 };
+
+ReadHandle new_reader(std::initializer_list<int (*)(archive*)> support)
+{
+    ReadHandle handle(archive_read_new());
+    if (!handle)
+        throw Error(ErrorKind::internal, "cannot read archive: libarchive is out of memory");
+    for (auto* enable : support)
+        if (enable(handle.get()) < ARCHIVE_WARN)
+            throw Error(ErrorKind::internal, "cannot read archive: " + message_of(handle.get()));
+    return handle;
+}
 
 la_ssize_t append_output(archive* /*handle*/, void* client, const void* buffer, size_t length)
 {
@@ -336,19 +501,37 @@ std::vector<ArchiveFile> read_archive(std::string_view bytes, const ArchiveLimit
     if (bytes == "PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"sv)
         return {};
     Utf8Locale locale;
-    ReadHandle handle(archive_read_new());
-    if (!handle)
-        throw Error(ErrorKind::internal, "cannot read archive: libarchive is out of memory");
     // Only what we promise: no external filter programs, no formats nobody asked for.
     // A zip holds what its central directory lists; the streaming zip reader would
     // silently return the first files of a zip cut short.
-    for (auto* enable : {archive_read_support_filter_none, archive_read_support_filter_gzip,
-                         archive_read_support_format_tar, archive_read_support_format_zip_seekable})
-        if (enable(handle.get()) < ARCHIVE_WARN)
-            throw Error(ErrorKind::internal, "cannot read archive: " + message_of(handle.get()));
+    ReadHandle handle = new_reader({archive_read_support_filter_none, archive_read_support_filter_gzip,
+                                    archive_read_support_format_tar, archive_read_support_format_zip_seekable});
     if (archive_read_open_memory(handle.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)
         throw Error(ErrorKind::data, "not a tar, tar.gz or zip archive: " + message_of(handle.get()), "archive");
-    return ArchiveReader(handle.get(), bytes.size(), limits, paths).read_all();
+    // libarchive's bidders tell zip from tar; which won is known once a header is read.
+    archive_entry* first = nullptr;
+    int status = archive_read_next_header(handle.get(), &first);
+    if (status == ARCHIVE_EOF)
+        return {};
+    if (status != ARCHIVE_OK && status != ARCHIVE_WARN) {
+        if (archive_format(handle.get()) == 0)
+            throw Error(ErrorKind::data, "not a tar, tar.gz or zip archive: " + message_of(handle.get()), "archive");
+        throw Error(ErrorKind::data, "corrupt archive: " + message_of(handle.get()), "archive");
+    }
+    bool zip = (archive_format(handle.get()) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_ZIP;
+    if (zip) {
+        handle = new_reader({archive_read_support_format_zip_seekable});
+        if (archive_read_open_memory(handle.get(), bytes.data(), bytes.size()) != ARCHIVE_OK)
+            throw Error(ErrorKind::data, "corrupt archive: " + message_of(handle.get()), "archive");
+        return ArchiveReader(handle.get(), bytes.size(), limits, paths, bytes, nullptr).read_all();
+    }
+    // A tar is read through a stream that keeps each entry's headers for read_entry.
+    handle.reset();
+    TarStream stream(bytes);
+    ReadHandle tar = new_reader({archive_read_support_format_tar});
+    if (archive_read_open(tar.get(), &stream, nullptr, TarStream::read, nullptr) != ARCHIVE_OK)
+        throw Error(ErrorKind::data, "not a tar, tar.gz or zip archive: " + message_of(tar.get()), "archive");
+    return ArchiveReader(tar.get(), bytes.size(), limits, paths, std::nullopt, &stream).read_all();
 }
 
 std::string write_archive(const std::vector<ArchiveFile>& files, ArchiveFormat format, const PathLimits& limits)

@@ -12,6 +12,7 @@
 #include "config/config_json.hpp"
 #include "config/units.hpp"
 #include "error.hpp"
+#include "project/project_path.hpp"
 #include "runner/host_slots.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/snapshot_dir.hpp"
@@ -43,11 +44,26 @@ std::string choose_entry(const RunRequest& request, const config::Runtime& runti
                            [&](const RunFile& f) { return f.name == name; });
     };
     if (request.entry) {
-        if (!has(*request.entry))
-            throw Error(ErrorKind::usage, "entry file '" + *request.entry + "' is not among the files", "entry");
-        return *request.entry;
+        // Named as a path: "./--version" is the file "--version".
+        std::string entry;
+        try {
+            entry = project::normalize_path(*request.entry);
+        } catch (const Error& e) {
+            throw Error(ErrorKind::usage, std::string("entry file: ") + e.what(), "entry");
+        }
+        if (!has(entry))
+            throw Error(ErrorKind::usage, "entry file " + project::quote_path(entry) + " is not among the files",
+                        "entry");
+        return entry;
     }
     return has(runtime.file) ? runtime.file : request.files.front().name;
+}
+
+// Refuses, before anything is recorded, an entry the runtime's commands cannot take.
+void check_entry(const config::Runtime& runtime, const std::string& entry)
+{
+    for (const auto* argv : {&runtime.compile, &runtime.run})
+        config::expand_command(*argv, entry);
 }
 
 void validate(const RunRequest& request, const config::Settings& settings)
@@ -131,6 +147,7 @@ std::int64_t submit(RunContext& context, const RunRequest& request)
     validate(request, context.settings);
     RunPlan plan;
     plan.entry = choose_entry(request, runtime);
+    check_entry(runtime, plan.entry);
     plan.args = request.args;
     plan.env = request.env;
     plan.has_stdin = request.stdin_data.has_value();

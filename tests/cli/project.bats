@@ -79,6 +79,24 @@ zip_("dotdot.zip", [(zinfo("../evil.py", 0o100644), "x")])
 zip_("backslash-dotdot.zip", [(zinfo("..\\..\\evil.py", 0o100644), "x")])
 zip_("symlink.zip", [(zinfo("passwd", 0o120777), "/etc/passwd")])
 zip_("setuid.zip", [(zinfo("suid", 0o104755), "#!/bin/sh\n")])
+# A FIFO only by its mode, which libarchive would read as a regular file.
+zip_("fifo-mode.zip", [(zinfo("pipe", 0o010644), "x")])
+
+# Names with a NUL inside, which libarchive would cut there: written with an X, then
+# patched (zipfile and tarfile cut a name at a NUL themselves).
+def patched(name, old, new):
+    with open(name, "rb") as f:
+        data = f.read()
+    assert old in data
+    with open(name, "wb") as f:
+        f.write(data.replace(old, new))
+
+zip_("nul-name.zip", [(zinfo("main2.pyXevil.txt", 0o100644), "x")])
+patched("nul-name.zip", b"main2.pyXevil.txt", b"main2.py\0evil.txt")
+with tarfile.open("nul-pax.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    for info, data in [regular("main.py"), regular("a\u00e9.py")]:
+        t.addfile(info, io.BytesIO(data))
+patched("nul-pax.tar", b"path=a\xc3\xa9.py", b"path=a\0b.py")
 EOF
 }
 
@@ -795,6 +813,9 @@ EOF
         [backslash-dotdot.zip]="archive entry path '../../evil.py' contains '..'"
         [symlink.zip]="archive entry 'passwd' is a symbolic link"
         [setuid.zip]="archive entry 'suid' has the setuid, setgid or sticky bit set"
+        [fifo-mode.zip]="archive entry 'pipe' is a FIFO by its mode"
+        [nul-name.zip]="archive entry 'main2.py\\x00evil.txt' contains a NUL byte"
+        [nul-pax.tar]="archive entry 'a\\x00b.py' contains a NUL byte"
     )
     local archive
     for archive in "${!problem[@]}"; do

@@ -203,6 +203,119 @@ EOF
     esac
 }
 
+# The entry's name in the names test: one that, read as an option by the runtime's
+# compiler or interpreter, would do something else (print a version, name gcc's output).
+# Java runs the entry's class by name, and no class can be called "-x"; Go refuses to
+# build a file whose name begins with "-" (see option_names): their usual names.
+option_entry() {
+    case $1 in
+    bash-* | node-* | python-* | ruby-*) echo --version ;;
+    c-*) echo -omain.c ;;
+    cpp-*) echo -omain.cpp ;;
+    go-*) echo main.go ;;
+    java-*) echo Main.java ;;
+    *) echo "option_entry: no name for runtime $1: add one" >&2; return 1 ;;
+    esac
+}
+
+# A program that prints "ran", then "-o: " and the first line of the file "-o" beside it,
+# then each argument ("arg: A").
+names_program() {
+    case $1 in
+    bash-*) cat <<'EOF' ;;
+echo ran
+printf '%s\n' "-o: $(<./-o)"
+for a in "$@"; do printf 'arg: %s\n' "$a"; done
+EOF
+    c-*) cat <<'EOF' ;;
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char** argv)
+{
+    char line[256] = "";
+    FILE* in = fopen("-o", "r");
+    if (!in || !fgets(line, sizeof line, in))
+        return 1;
+    line[strcspn(line, "\n")] = '\0';
+    printf("ran\n-o: %s\n", line);
+    for (int i = 1; i < argc; ++i)
+        printf("arg: %s\n", argv[i]);
+    return 0;
+}
+EOF
+    cpp-*) cat <<'EOF' ;;
+#include <fstream>
+#include <iostream>
+#include <string>
+
+int main(int argc, char** argv)
+{
+    std::ifstream in("-o");
+    std::string line;
+    if (!std::getline(in, line))
+        return 1;
+    std::cout << "ran\n-o: " << line << '\n';
+    for (int i = 1; i < argc; ++i)
+        std::cout << "arg: " << argv[i] << '\n';
+}
+EOF
+    go-*) cat <<'EOF' ;;
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+func main() {
+	data, err := os.ReadFile("-o")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("ran")
+	fmt.Println("-o: " + strings.TrimSpace(string(data)))
+	for _, a := range os.Args[1:] {
+		fmt.Println("arg: " + a)
+	}
+}
+EOF
+    java-*) cat <<'EOF' ;;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+public class Main {
+    public static void main(String[] args) throws Exception {
+        System.out.println("ran");
+        System.out.println("-o: " + Files.readString(Path.of("-o")).strip());
+        for (String a : args)
+            System.out.println("arg: " + a);
+    }
+}
+EOF
+    node-*) cat <<'EOF' ;;
+console.log("ran");
+console.log("-o: " + require("fs").readFileSync("-o", "utf8").trim());
+for (const a of process.argv.slice(2)) console.log("arg: " + a);
+EOF
+    python-*) cat <<'EOF' ;;
+import sys
+
+print("ran")
+print("-o: " + open("-o").read().strip())
+for a in sys.argv[1:]:
+    print("arg: " + a)
+EOF
+    ruby-*) cat <<'EOF' ;;
+puts "ran"
+puts "-o: " + File.read("-o").strip
+ARGV.each { |a| puts "arg: #{a}" }
+EOF
+    *) echo "names_program: no program for runtime $1: add one" >&2; return 1 ;;
+    esac
+}
+
 # The runtime's own hello world prints exactly "Hello, world!" and the run succeeds.
 hello_world() {
     local runtime=$1 file id
@@ -271,12 +384,50 @@ compile_error() {
     [[ $(sbx logs "$id" --stream stderr 2>&1) == *undeclared_thing* ]]
 }
 
+# File names that begin with "-" are files, never options: the entry (named as an option
+# of the runtime's compiler or interpreter would be, see option_entry) and a second file
+# "-o" that the program reads; arguments after "--" still reach the program. Java runs the
+# entry by its stem, its class name, which no "./" protects: an entry "-x.java" is refused,
+# naming it, before anything runs. Go reads "./-x.go" as a file and refuses to build it
+# (Go allows no input file name that could be a flag): had it been read as an option, go
+# would have said "flag provided but not defined".
+option_names() {
+    local runtime=$1 entry id
+    entry=$(option_entry "$runtime")
+    names_program "$runtime" >"./$entry"
+    echo "second file" >./-o
+    run_within 120 --separate-stderr sbx run -r "$runtime" "./$entry" ./-o -- --flag -o
+    [ "$status" -eq 0 ]
+    [ "$output" = $'ran\n-o: second file\narg: --flag\narg: -o' ]
+    id=$(last_run)
+    [ "$(field "$id" status)" = succeeded ]
+    [ "$(sbx show "$id" --format=json | jq -r .request.entry)" = "$entry" ]
+    case $runtime in
+    java-*)
+        mv "./$entry" ./-x.java
+        run_within 60 --separate-stderr sbx run -r "$runtime" ./-x.java ./-o
+        [ "$status" -eq 125 ]
+        [[ $stderr == *"entry file '-x.java'"*option* ]]
+        [ "$(last_run)" = "$id" ]
+        ;;
+    go-*)
+        mv "./$entry" ./-x.go
+        run_within 120 --separate-stderr sbx run -r "$runtime" ./-x.go ./-o
+        [ "$status" -eq 1 ]
+        [[ $stderr == *'invalid input file name "-x.go"'* ]]
+        [[ $stderr != *"flag provided but not defined"* ]]
+        id=$(last_run)
+        [ "$(field "$id" stage)" = compile ]
+        ;;
+    esac
+}
+
 # The test file ($1) has each test above for every runtime of the shipped catalog, and a
 # compile error test for every runtime that compiles.
 covers_catalog() {
     local file=$1 id missing=()
     for id in $(sbx runtime list --format=json | jq -r '.[].id'); do
-        for body in hello_world args_stdin_exit_code uncaught_error; do
+        for body in hello_world args_stdin_exit_code uncaught_error option_names; do
             grep -q "{ $body $id; }" "$file" || missing+=("$body $id")
         done
         if [[ $(sbx runtime show "$id" --format=json | jq '.compile | length') -gt 0 ]]; then

@@ -4,13 +4,16 @@
 #include <archive_entry.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
+#include <tuple>
 
 #include "error.hpp"
 #include "project/archive.hpp"
+#include "project/archive_headers.hpp"
 #include "temp_dir.hpp"
 
 using namespace sbx::project;
@@ -40,13 +43,15 @@ struct RawEntry {
 // Writes whatever it is told with libarchive, bypassing write_archive's checks.
 class TestArchive {
   public:
-    explicit TestArchive(ArchiveFormat format) : handle_(archive_write_new())
+    /// `tar_format`: libarchive's code of the tar dialect, e.g. ARCHIVE_FORMAT_TAR_GNUTAR.
+    explicit TestArchive(ArchiveFormat format, int tar_format = ARCHIVE_FORMAT_TAR_PAX_INTERCHANGE)
+        : handle_(archive_write_new())
     {
         archive* a = handle_.get();
         if (format == ArchiveFormat::zip) {
             archive_write_set_format_zip(a);
         } else {
-            archive_write_set_format_pax(a);
+            archive_write_set_format(a, tar_format);
             if (format == ArchiveFormat::tar_gz)
                 archive_write_add_filter_gzip(a);
         }
@@ -137,8 +142,82 @@ std::string refusal(std::string_view bytes, const ArchiveLimits& limits = {})
         CHECK(error.field() == "archive");
         return error.what();
     }
-    FAIL("read_archive accepted the archive");
+    FAIL_CHECK("read_archive accepted the archive");
     return "";
+}
+
+// Overwrites part of the tar header block at `header` and recomputes its checksum, as a
+// hostile archiver would.
+void patch_tar_header(std::string& tar, std::size_t header, std::size_t offset, std::string_view text)
+{
+    tar.replace(header + offset, text.size(), text);
+    tar.replace(header + 148, 8, 8, ' ');
+    unsigned sum = 0;
+    for (std::size_t i = 0; i < 512; ++i)
+        sum += static_cast<unsigned char>(tar[header + i]);
+    char field[8];
+    std::snprintf(field, sizeof field, "%06o", sum);
+    tar.replace(header + 148, 7, field, 7);
+}
+
+// The offset of the (non-pax) header block of the entry called `name`.
+std::size_t tar_header_of(const std::string& tar, std::string_view name)
+{
+    for (std::size_t offset = 0; offset + 512 <= tar.size(); offset += 512)
+        if (tar.compare(offset, name.size(), name) == 0 && tar[offset + name.size()] == '\0' &&
+            tar[offset + 156] != 'x')
+            return offset;
+    FAIL("no header for " << name);
+    return 0;
+}
+
+// Replaces every `from` in `bytes` with `to`, of the same length; at least one must be there.
+void replace_all(std::string& bytes, std::string_view from, std::string_view to)
+{
+    REQUIRE(from.size() == to.size());
+    std::size_t count = 0;
+    for (auto at = bytes.find(from); at != std::string::npos; at = bytes.find(from, at + 1), ++count)
+        bytes.replace(at, to.size(), to);
+    REQUIRE(count > 0);
+}
+
+// `bytes` gzipped by libarchive (the raw format writes one entry's data as the stream).
+std::string gzipped(const std::string& bytes)
+{
+    std::string out;
+    std::unique_ptr<archive, WriteFree> handle(archive_write_new());
+    archive* a = handle.get();
+    REQUIRE(archive_write_set_format_raw(a) == ARCHIVE_OK);
+    REQUIRE(archive_write_add_filter_gzip(a) == ARCHIVE_OK);
+    REQUIRE(archive_write_open2(
+                a, &out, nullptr,
+                [](archive*, void* client, const void* buffer, size_t length) -> la_ssize_t {
+                    static_cast<std::string*>(client)->append(static_cast<const char*>(buffer), length);
+                    return static_cast<la_ssize_t>(length);
+                },
+                nullptr, nullptr) == ARCHIVE_OK);
+    std::unique_ptr<archive_entry, EntryFree> entry(archive_entry_new());
+    archive_entry_set_pathname(entry.get(), "data");
+    archive_entry_set_filetype(entry.get(), AE_IFREG);
+    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(bytes.size()));
+    REQUIRE(archive_write_header(a, entry.get()) == ARCHIVE_OK);
+    REQUIRE(archive_write_data(a, bytes.data(), bytes.size()) == static_cast<la_ssize_t>(bytes.size()));
+    REQUIRE(archive_write_close(a) == ARCHIVE_OK);
+    handle.reset();
+    REQUIRE(out.substr(0, 2) == "\x1f\x8b");
+    return out;
+}
+
+// A zip of one file whose central directory says it was made on Unix with `mode`.
+std::string zip_with_mode(const std::string& name, unsigned mode)
+{
+    auto zip = make_archive(ArchiveFormat::zip, {{name, "data"}});
+    auto central = zip.rfind("PK\x01\x02");
+    REQUIRE(central != std::string::npos);
+    zip[central + 5] = 3; // made by: Unix
+    zip[central + 40] = static_cast<char>(mode & 0xff);
+    zip[central + 41] = static_cast<char>((mode >> 8) & 0xff);
+    return zip;
 }
 
 std::map<std::string, std::string> as_map(const std::vector<ArchiveFile>& files)
@@ -259,16 +338,27 @@ TEST_CASE("archives made by tar and python's zipfile read correctly", "[archive]
     dir.write("project/pkg/__init__.py", "");
     dir.write("project/pkg/\xc3\xbcn\xc3\xaf.txt", "unicode\n");
     dir.write("project/bin/nul", std::string("\0\1\2", 3));
+    // Longer than a ustar name field: a GNU long name, a pax path, a ustar prefix.
+    const std::string long_path = "pkg/" + std::string(60, 'd') + "/" + std::string(60, 'f') + ".txt";
+    dir.write("project/" + long_path, "long\n");
     std::map<std::string, std::string> expected = {{"main.py", "print('hi')\n"},
                                                    {"pkg/__init__.py", ""},
                                                    {"pkg/\xc3\xbcn\xc3\xaf.txt", "unicode\n"},
-                                                   {"bin/nul", std::string("\0\1\2", 3)}};
+                                                   {"bin/nul", std::string("\0\1\2", 3)},
+                                                   {long_path, "long\n"}};
     auto in_dir = "cd '" + (dir.path() / "project").string() + "' && ";
 
-    REQUIRE(std::system(
-                (in_dir + "tar czf ../dot.tgz . && tar cf ../plain.tar --format=gnu main.py pkg bin").c_str()) == 0);
-    CHECK(as_map(read_archive(read_file(dir.path() / "dot.tgz"), {})) == expected);
-    CHECK(as_map(read_archive(read_file(dir.path() / "plain.tar"), {})) == expected);
+    REQUIRE(std::system((in_dir + "tar czf ../dot.tgz . && tar cf ../plain.tar --format=gnu main.py pkg bin"
+                                  " && tar cf ../pax.tar --format=pax . && tar cf ../ustar.tar --format=ustar ."
+                                  " && python3 -c \"import tarfile\n"
+                                  "for f in (tarfile.GNU_FORMAT, tarfile.PAX_FORMAT, tarfile.USTAR_FORMAT):\n"
+                                  "    with tarfile.open('../py%d.tar.gz' % f, 'w:gz', format=f) as t:\n"
+                                  "        t.add('.')\n\"")
+                            .c_str()) == 0);
+    for (auto name : {"dot.tgz", "plain.tar", "pax.tar", "ustar.tar", "py0.tar.gz", "py1.tar.gz", "py2.tar.gz"}) {
+        INFO(name);
+        CHECK(as_map(read_archive(read_file(dir.path() / name), {})) == expected);
+    }
 
     REQUIRE(std::system((in_dir + "python3 -c \"import os, zipfile\n"
                                   "with zipfile.ZipFile('../py.zip', 'w', zipfile.ZIP_DEFLATED) as z:\n"
@@ -483,4 +573,150 @@ TEST_CASE("read_archive takes an empty archive for no files", "[archive]")
         CHECK(read_archive(read_file(dir.path() / name), {}).empty());
     }
     CHECK(read_archive(make_archive(ArchiveFormat::zip, {{"only/", "", AE_IFDIR, 0755}}), {}).empty());
+}
+
+TEST_CASE("read_archive refuses special files by their mode, whatever the type field says", "[archive]")
+{
+    struct Case {
+        unsigned mode;
+        std::string type;
+    };
+    const std::vector<Case> cases = {{0010644, "a FIFO"},
+                                     {0020644, "a character device"},
+                                     {0060644, "a block device"},
+                                     {0140644, "a socket"},
+                                     {0120777, "a symbolic link"}};
+    for (const auto& c : cases) {
+        INFO(c.type);
+        // A zip's type is its mode in the external attributes; libarchive reads a FIFO
+        // there as a regular file (a workaround for Info-ZIP reading from a pipe).
+        auto message = refusal(zip_with_mode("pipe", c.mode));
+        CHECK_THAT(message, Contains("'pipe'"));
+        CHECK_THAT(message, Contains(c.type));
+
+        // A tar's type flag says regular file ('0'), its mode field says otherwise.
+        auto tar = make_archive(ArchiveFormat::tar, {{"pipe", "data"}});
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%07o", c.mode);
+        patch_tar_header(tar, tar_header_of(tar, "pipe"), 100, std::string_view(mode, 8));
+        for (const auto& bytes : {tar, gzipped(tar)}) {
+            message = refusal(bytes);
+            CHECK_THAT(message, Contains("'pipe'"));
+            CHECK_THAT(message, Contains(c.type));
+        }
+    }
+    // The type bits of a regular file or a folder, as some archivers write them, are fine.
+    auto zip = zip_with_mode("plain", 0100644);
+    CHECK(as_map(read_archive(zip, {})) == std::map<std::string, std::string>{{"plain", "data"}});
+    auto tar = make_archive(ArchiveFormat::tar, {{"dir/", "", AE_IFDIR, 0755}, {"dir/plain", "data"}});
+    patch_tar_header(tar, tar_header_of(tar, "dir/"), 100, std::string_view("0040755", 8));
+    patch_tar_header(tar, tar_header_of(tar, "dir/plain"), 100, std::string_view("0100644", 8));
+    CHECK(as_map(read_archive(tar, {})) == std::map<std::string, std::string>{{"dir/plain", "data"}});
+}
+
+TEST_CASE("read_archive refuses a name with a NUL or control character, naming it whole", "[archive]")
+{
+    auto refused_tars = [](const std::string& tar, const std::string& entry, const std::string& reason) {
+        for (const auto& bytes : {tar, gzipped(tar)}) {
+            auto message = refusal(bytes);
+            CHECK_THAT(message, Contains("archive entry '" + entry + "'"));
+            CHECK_THAT(message, Contains(reason));
+        }
+    };
+    // A pax path record is length-delimited, so it can hold a NUL; libarchive keeps what
+    // comes before it ("a"), or falls back to the ustar name when nothing does.
+    const std::string accented = "a\xc3\xa9.py"; // not ASCII: libarchive writes a pax path
+    auto pax = make_archive(ArchiveFormat::tar, {{accented, "x"}});
+    REQUIRE(pax.find("path=" + accented + "\n") != std::string::npos);
+    for (auto [patch, entry, reason] : {std::tuple{std::string("\0b", 2), "a\\x00b.py", "NUL"},
+                                        std::tuple{std::string("b\0", 2), "ab\\x00.py", "NUL"},
+                                        std::tuple{std::string("\nb", 2), "a\\x0ab.py", "control character"}}) {
+        INFO(entry);
+        auto tar = pax;
+        replace_all(tar, "path=" + accented, "path=a" + patch + ".py");
+        refused_tars(tar, entry, reason);
+    }
+    auto tar = make_archive(ArchiveFormat::tar, {{"\xc3\xa9vil.py", "x"}});
+    replace_all(tar, "path=\xc3\xa9vil.py", std::string("path=\0evil.py", 13));
+    refused_tars(tar, "\\x00evil.py", "NUL");
+
+    // A GNU long name ('L' entry) ends in a NUL; one inside it is hostile.
+    std::string long_name = std::string(120, 'n') + ".py";
+    auto gnu = TestArchive(ArchiveFormat::tar, ARCHIVE_FORMAT_TAR_GNUTAR).add({long_name, "x"}).finish();
+    REQUIRE(gnu.find("././@LongLink") != std::string::npos);
+    CHECK(as_map(read_archive(gnu, {}, {.max_segment = 200})).count(long_name) == 1);
+    auto cut = long_name;
+    cut[50] = '\0';
+    replace_all(gnu, long_name, cut);
+    refused_tars(gnu, std::string(50, 'n') + "\\x00" + std::string(69, 'n') + ".py", "NUL");
+
+    // A zip's names have a length, so they can hold a NUL too: in the local header (which
+    // libarchive reads), in the central directory, or in both.
+    const std::string plain = "main.pyXevil.txt";
+    auto zip = make_archive(ArchiveFormat::zip, {{"first.py", "1"}, {plain, "x"}});
+    auto local = zip.find(plain);
+    auto central = zip.rfind(plain);
+    REQUIRE(local < central);
+    for (auto [c, entry, reason] : {std::tuple{'\0', "main.py\\x00evil.txt", "NUL"},
+                                    std::tuple{'\n', "main.py\\x0aevil.txt", "control character"},
+                                    std::tuple{'\x7f', "main.py\\x7fevil.txt", "control character"},
+                                    std::tuple{'\x01', "main.py\\x01evil.txt", "control character"}}) {
+        for (auto where : {std::vector<std::size_t>{local, central}, std::vector<std::size_t>{local},
+                           std::vector<std::size_t>{central}}) {
+            INFO(entry << " patched at " << where.size() << " place(s), first " << where.front());
+            auto bytes = zip;
+            for (auto at : where)
+                bytes[at + 7] = c;
+            auto message = refusal(bytes);
+            CHECK_THAT(message, Contains("archive entry '" + std::string(entry) + "'"));
+            CHECK_THAT(message, Contains(reason));
+        }
+    }
+}
+
+TEST_CASE("read_archive refuses a link target or Info-ZIP name with a NUL", "[archive]")
+{
+    // A pax linkpath record cut at its NUL would name another target.
+    auto tar = make_archive(ArchiveFormat::tar, {{"link", "", AE_IFLNK, 0777, "/etc/p\xc3\xa9sswd"}});
+    replace_all(tar, "linkpath=/etc/p\xc3\xa9sswd", std::string("linkpath=/etc/p\0bsswd", 21));
+    auto message = refusal(tar);
+    CHECK_THAT(message, Contains("archive entry 'link' is a link to '/etc/p\\x00bsswd', which contains a NUL byte"));
+
+    // An Info-ZIP Unicode Path field (0x7075: version, CRC-32 of the name, UTF-8 name),
+    // made here from the 11 bytes of libarchive's "ux" field in the local header.
+    auto zip = make_archive(ArchiveFormat::zip, {{"main.py", "x"}});
+    auto ux = zip.find(std::string("ux\x0b\x00", 4));
+    REQUIRE(ux != std::string::npos);
+    zip.replace(ux, 15,
+                std::string("up\x0b\x00\x01\x00\x00\x00\x00"
+                            "a\0b.py",
+                            15));
+    message = refusal(zip);
+    CHECK_THAT(message, Contains("archive entry 'a\\x00b.py' contains a NUL byte (in its Info-ZIP Unicode name)"));
+}
+
+TEST_CASE("read_archive survives any damage to the headers it reads itself", "[archive]")
+{
+    // Every cut and every flipped byte ends in files or an sbx::Error, never another
+    // exception or a crash: the headers are read as bytes from an untrusted source.
+    std::string long_name = std::string(120, 'n') + ".py";
+    auto gnu = TestArchive(ArchiveFormat::tar, ARCHIVE_FORMAT_TAR_GNUTAR).add({long_name, "x"}).finish();
+    auto pax = make_archive(ArchiveFormat::tar, {{"a\xc3\xa9.py", "x"}, {"l", "", AE_IFLNK, 0777, "t\xc3\xa9"}});
+    auto zip = make_archive(ArchiveFormat::zip, {{"first.py", "1"}, {"dir/second.py", "2"}});
+    for (const auto* bytes : {&gnu, &pax, &zip}) {
+        for (std::size_t i = 0; i < bytes->size(); ++i) {
+            for (auto damaged : {bytes->substr(0, i), *bytes}) {
+                if (damaged.size() == bytes->size())
+                    damaged[i] = static_cast<char>(damaged[i] ^ 0xa5);
+                try {
+                    read_archive(damaged, {});
+                } catch (const sbx::Error&) {
+                }
+            }
+        }
+    }
+    CHECK_FALSE(parse_tar_headers(gnu.substr(0, 700)));
+    CHECK(parse_tar_headers(gnu)->name == long_name);
+    CHECK(zip_local_headers_ending_at(zip, 3).empty());
+    CHECK(zip_central_directory(zip.substr(0, zip.size() - 1)).empty());
 }

@@ -7,6 +7,8 @@
 #include "project/access.hpp"
 #include "project/project_runs.hpp"
 #include "project/projects.hpp"
+#include "runner/run_plan.hpp"
+#include "runner/snapshot_dir.hpp"
 #include "store/run_store.hpp"
 #include "test_world.hpp"
 
@@ -64,8 +66,9 @@ TEST_CASE("a project run freezes the files and env it ran with", "[project-runs]
     // Bob may run Alice's public project: the run is his, without her secrets.
     auto bobs = project::submit_project_run(w.context, w.bob, p, {});
     CHECK(project::find_run(*w.db, w.bob, bobs).user_id == w.bob.user_id);
-    auto plan = std::filesystem::path(w.settings.run_dir) / std::to_string(bobs) / "plan.json";
+    auto plan = runner::SnapshotDir::path_for(w.settings.run_dir, bobs) / "plan.json";
     std::ifstream in(plan);
+    REQUIRE(in);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     CHECK(text.find("s3cret") == std::string::npos);
     // ... and Alice's run is not his to replace.
@@ -174,4 +177,48 @@ TEST_CASE("quota refusals say which limit", "[project-runs][quota]")
     loose.runtime = "python-3.11";
     loose.files = {{"main.py", "print(1)\n"}};
     CHECK(project::submit_run(w.context, Actor::shell(), loose) > 0);
+}
+
+TEST_CASE("a run's entry is one of its files and is never read as an option", "[project-runs][names]")
+{
+    Runs w;
+    auto entry_of = [&](std::int64_t id) {
+        return runner::read_plan(runner::SnapshotDir::path_for(w.settings.run_dir, id)).entry;
+    };
+    auto refusal = [&](const runner::RunRequest& request) {
+        try {
+            project::submit_run(w.context, Actor::shell(), request);
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::usage);
+            CHECK(e.field() == "entry");
+            return std::string(e.what());
+        }
+        FAIL("the run was accepted");
+        return std::string();
+    };
+    runner::RunRequest loose;
+    loose.runtime = "python-3.11";
+    loose.files = {{"--version", "print('not a version')\n"}, {"-o", "data"}};
+    auto entry = entry_of(project::submit_run(w.context, Actor::shell(), loose));
+    CHECK(entry == "--version");
+    CHECK(config::expand_command(w.catalog.get("python-3.11").run, entry) ==
+          std::vector<std::string>{"python3", "./--version"});
+
+    // An entry names a file by its path: "./--privileged" is the file "--privileged".
+    loose.files = {{"main.py", ""}, {"--privileged", "print(1)\n"}};
+    loose.entry = "./--privileged";
+    CHECK(entry_of(project::submit_run(w.context, Actor::shell(), loose)) == "--privileged");
+    loose.entry = "../main.py";
+    CHECK_THAT(refusal(loose), Contains("'../main.py' contains '..'"));
+    loose.entry = "-o";
+    CHECK_THAT(refusal(loose), Contains("entry file '-o' is not among the files"));
+
+    // Java runs the entry's class by its name, which no "./" can protect: refused before
+    // anything is recorded.
+    runner::RunRequest java;
+    java.runtime = "java-17";
+    java.files = {{"-x.java", "class Main {}\n"}};
+    auto before = store::RunStore(*w.db).list({}).size();
+    CHECK_THAT(refusal(java), Contains("'-x.java'"));
+    CHECK(store::RunStore(*w.db).list({}).size() == before);
 }

@@ -2,6 +2,7 @@
 
 #include "config/config_check.hpp"
 #include "config/runtime_catalog.hpp"
+#include "error.hpp"
 #include "temp_dir.hpp"
 
 using namespace sbx::config;
@@ -206,5 +207,37 @@ TEST_CASE("get() suggests the closest id", "[catalog]")
 TEST_CASE("commands expand {file} and {stem} and nothing else", "[catalog]")
 {
     CHECK(expand_command({"javac", "{file}", "-o{stem}.bin", "${HOME}", "${file}:{file}"}, "Main.java") ==
-          std::vector<std::string>{"javac", "Main.java", "-oMain.bin", "${HOME}", "${file}:Main.java"});
+          std::vector<std::string>{"javac", "./Main.java", "-oMain.bin", "${HOME}", "${file}:./Main.java"});
+    CHECK(expand_command({"python3", "{file}"}, "src/main.py") == std::vector<std::string>{"python3", "./src/main.py"});
+    // A name holding placeholder text is a name: what was put in is not expanded again.
+    CHECK(expand_command({"{file}", "{stem}"}, "{stem}{file}.py") ==
+          std::vector<std::string>{"./{stem}{file}.py", "{stem}{file}"});
+}
+
+TEST_CASE("a file name never becomes an option of a runtime's command", "[catalog]")
+{
+    // {file} is always ./NAME, so a name is a path whatever it begins with: "-", "--",
+    // gcc's and javac's "@argfile", bash's "+o".
+    for (std::string name : {"--version", "-o/work/pwn.c", "--privileged", "-x.py", "@opts.c", "+O.sh", "-"}) {
+        INFO(name);
+        auto argv = expand_command({"gcc", "-o", "main", "{file}", "-lm"}, name);
+        CHECK(argv == std::vector<std::string>{"gcc", "-o", "main", "./" + name, "-lm"});
+    }
+    // A stem is a name, not a path (java's class): one that would begin an argument as an
+    // option is refused, naming the entry; inside an argument it is only a value.
+    CHECK(expand_command({"gcc", "-o{stem}", "{file}"}, "-x.c") == std::vector<std::string>{"gcc", "-o-x", "./-x.c"});
+    for (std::string name : {"-x.java", "--version.java", "src/-Main.java", "@args.java", "+x.java"}) {
+        INFO(name);
+        try {
+            expand_command({"java", "-cp", ".", "{stem}"}, name);
+            FAIL("expanded");
+        } catch (const sbx::Error& e) {
+            CHECK(e.kind() == sbx::ErrorKind::usage);
+            CHECK(e.field() == "entry");
+            CHECK_THAT(e.what(), Catch::Contains("'" + name + "'"));
+            CHECK_THAT(e.what(), Catch::Contains("option"));
+        }
+    }
+    CHECK(expand_command({"java", "-cp", ".", "{stem}"}, "src/Main.java") ==
+          std::vector<std::string>{"java", "-cp", ".", "Main"});
 }

@@ -122,7 +122,8 @@ std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings)
                                 settings.oci_runtime,
                                 {},
                                 settings.instance,
-                                failed ? std::filesystem::path{} : settings.run_dir});
+                                failed ? std::filesystem::path{} : settings.run_dir,
+                                settings.allow_unsandboxed_runtime});
 }
 
 std::int64_t submit(RunContext& context, const RunRequest& request)

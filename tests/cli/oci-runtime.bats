@@ -9,7 +9,9 @@ load helpers
 setup() {
     setup_config
     STATE="$BATS_TEST_TMPDIR/state"
-    sed -i "s|^state_dir = .*|state_dir = \"$STATE\"|" "$SBX_CONFIG"
+    # An instance of its own: were a refusal ever to fail, what ran would be this test's alone.
+    sed -i -e "s|^state_dir = .*|state_dir = \"$STATE\"|" \
+        -e "s|^instance = .*|instance = \"cli-oci-$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')\"|" "$SBX_CONFIG"
 }
 
 refusal="oci_runtime 'runc' is not gVisor (runsc): user code would run on the host kernel; sbx refuses it unless the config file says allow_unsandboxed_runtime = true"

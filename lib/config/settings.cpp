@@ -24,7 +24,7 @@ using std::chrono::milliseconds;
 
 // A setting's storage; its type decides how text is parsed (uint32 is a count,
 // uint64 a byte size, milliseconds a duration).
-using Target = std::variant<std::string*, fs::path*, std::uint32_t*, std::uint64_t*, double*, milliseconds*>;
+using Target = std::variant<std::string*, fs::path*, std::uint32_t*, std::uint64_t*, double*, milliseconds*, bool*>;
 
 // Relative paths given as defaults resolve against the config folder or state_dir.
 enum class Base { none, config_dir, state_dir, run_dir };
@@ -39,6 +39,9 @@ struct Spec {
     Base base = Base::none;
     const char* pattern = nullptr; ///< a string value must match this (and says so)
     const char* pattern_text = nullptr;
+    /// Honoured only from the config file: SBX_* and --set saying it are errors. For what
+    /// only the admin who owns the file may decide.
+    bool file_only = false;
 };
 
 #define FIELD(member) [](Settings& s) -> Target { return &s.member; }
@@ -57,7 +60,11 @@ const std::vector<Spec>& specs()
         {"faq_file", "faq.toml", "global FAQ entries", FIELD(faq_file), {}, 0, Base::config_dir},
         {"engine", engine::engine_names().front().c_str(), "container engine", FIELD(engine), engine::engine_names()},
         {"oci_runtime", "runsc", "OCI runtime for user code (gVisor)", FIELD(oci_runtime), {}, 0, Base::none,
-         "[A-Za-z0-9_][A-Za-z0-9_./-]*", "a runtime name or path (letters, digits, '_', '.', '/', '-')"},
+         "[A-Za-z0-9_][A-Za-z0-9_.-]*|/[A-Za-z0-9_./-]+",
+         "a runtime name or an absolute path (letters, digits, '_', '.', '-'; '/' in a path)"},
+        {"allow_unsandboxed_runtime", "false",
+         "true: an oci_runtime other than runsc may run user code on the host kernel (in the config file only)",
+         FIELD(allow_unsandboxed_runtime), {}, 0, Base::none, nullptr, nullptr, true},
         {"max_concurrent_runs", "2", "runs executing at once on this host", FIELD(max_concurrent_runs), {}, 1},
         {"limits.memory", "256M", "default memory per run (swap equal)", FIELD(limits.memory), {}, 4 << 20},
         {"limits.cpus", "1", "default CPUs per run", FIELD(limits.cpus), {}, 0.01},
@@ -156,12 +163,14 @@ class Layering {
     void apply_overrides();
     void resolve_default_paths();
     void check_limits_within_caps();
+    void check_oci_runtime();
     std::string format(const Spec& spec);
 
     const SettingsRequest& request_;
     Settings settings_;
     fs::path config_file_;
     std::map<std::string, Origin> origins_;
+    std::map<std::string, std::pair<int, int>> file_positions_; ///< key -> line, column of its value
     Diagnostics& diagnostics_;
 };
 
@@ -270,6 +279,18 @@ void Layering::apply(const Spec& spec, const Input& input, Origin origin, const 
                 }
                 *field = *value;
                 return true;
+            } else if constexpr (std::is_same_v<T, bool>) {
+                std::optional<bool> value;
+                if (node && node->is_boolean())
+                    value = node->as_boolean()->get();
+                if (text && (*text == "true" || *text == "false"))
+                    value = *text == "true";
+                if (!value) {
+                    report(key + ": expected true or false" + found());
+                    return false;
+                }
+                *field = *value;
+                return true;
             } else {
                 std::optional<milliseconds> value;
                 if (auto i = as_integer(); i && *i >= 0)
@@ -334,6 +355,7 @@ void Layering::apply_file(const toml::table& root)
             }
             int value_line = static_cast<int>(node.source().begin.line);
             int value_column = static_cast<int>(node.source().begin.column);
+            file_positions_[key] = {value_line, value_column};
             apply(*spec, &node, {Source::file, file + ":" + std::to_string(line)}, base,
                   [&](const std::string& message) { diagnostics_.add(file, value_line, value_column, message); });
         }
@@ -361,6 +383,12 @@ void Layering::apply_environment()
             continue;
         }
         const std::string& variable = name; // clang 14 cannot capture structured bindings
+        if (match->file_only) {
+            diagnostics_.add("environment", 0, 0,
+                             variable + ": " + match->key +
+                                 " is honoured only in the config file, not from the environment");
+            continue;
+        }
         apply(*match, value, {Source::environment, name}, request_.cwd,
               [&](const std::string& message) { diagnostics_.add("environment", 0, 0, variable + ": " + message); });
     }
@@ -378,6 +406,12 @@ void Layering::apply_overrides()
         const Spec* spec = find_spec(key);
         if (!spec) {
             diagnostics_.add("command line", 0, 0, "--set " + assignment + ": " + unknown_setting(key, setting_keys()));
+            continue;
+        }
+        if (spec->file_only) {
+            diagnostics_.add("command line", 0, 0,
+                             "--set " + assignment + ": " + key +
+                                 " is honoured only in the config file, not from --set");
             continue;
         }
         apply(*spec, assignment.substr(equals + 1), {Source::flag, "--set " + assignment}, request_.cwd,
@@ -427,6 +461,33 @@ void Layering::check_limits_within_caps()
     }
 }
 
+// Said where oci_runtime was set, for that is what to change (or allow in the file).
+// A refused runtime falls back to the default, as a malformed setting does.
+void Layering::check_oci_runtime()
+{
+    engine::EngineConfig config;
+    config.engine = settings_.engine;
+    config.oci_runtime = settings_.oci_runtime;
+    config.allow_unsandboxed_runtime = settings_.allow_unsandboxed_runtime;
+    auto refusal = engine::runtime_refusal(config);
+    if (!refusal)
+        return;
+    const Origin& origin = origins_["oci_runtime"];
+    switch (origin.source) {
+    case Source::file: {
+        auto [line, column] = file_positions_["oci_runtime"];
+        diagnostics_.add(config_file_.string(), line, column, *refusal);
+        break;
+    }
+    case Source::environment: diagnostics_.add("environment", 0, 0, origin.where + ": " + *refusal); break;
+    case Source::flag: diagnostics_.add("command line", 0, 0, origin.where + ": " + *refusal); break;
+    case Source::default_value: diagnostics_.add(config_file_.string(), 0, 0, *refusal); break;
+    }
+    const Spec* spec = find_spec("oci_runtime");
+    apply(*spec, std::string(spec->fallback), {Source::default_value, "default"}, {},
+          [](const std::string& message) { throw Error(ErrorKind::internal, "bad built-in default: " + message); });
+}
+
 std::string Layering::format(const Spec& spec)
 {
     return std::visit(
@@ -442,6 +503,8 @@ std::string Layering::format(const Spec& spec)
                 return format_bytes(*field);
             else if constexpr (std::is_same_v<T, double>)
                 return format_number(*field);
+            else if constexpr (std::is_same_v<T, bool>)
+                return *field ? "true" : "false";
             else
                 return format_duration(*field);
         },
@@ -479,6 +542,7 @@ LoadedSettings Layering::load()
     apply_overrides();
     resolve_default_paths();
     check_limits_within_caps();
+    check_oci_runtime();
 
     loaded.settings = settings_;
     loaded.config_file = config_file_;

@@ -69,6 +69,9 @@ struct Settings {
     std::filesystem::path faq_file;
     std::string engine;
     std::string oci_runtime;
+    /// An oci_runtime other than gVisor's runsc runs user code on the host kernel: refused
+    /// unless the config file itself (never SBX_* or --set) sets this.
+    bool allow_unsandboxed_runtime = false;
     std::uint32_t max_concurrent_runs = 0;
     Limits limits;
     Limits caps;

@@ -43,6 +43,15 @@ class DockerEngine final : public CliEngine {
             throw Error(ErrorKind::unavailable, "docker has no OCI runtime \"" + runtime + "\": " + fix);
         if (!uses_runsc())
             return;
+        // The name is only what daemon.json calls it: what runs is its path.
+        std::string path;
+        if (auto found = it->find("path"); found != it->end() && found->is_string())
+            path = found->get<std::string>();
+        if (!is_gvisor(path))
+            throw Error(ErrorKind::config,
+                        "docker's runtime \"" + runtime + "\" runs " + (path.empty() ? "(no path)" : path) +
+                            ", not gVisor (runsc): user code would run on the host kernel; register runsc's own path "
+                            "in /etc/docker/daemon.json");
         auto args = it->value("runtimeArgs", nlohmann::json::array());
         if (!args.is_array() || std::find(args.begin(), args.end(), "--network=none") == args.end())
             throw Error(ErrorKind::unavailable,

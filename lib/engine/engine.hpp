@@ -154,10 +154,21 @@ struct EngineConfig {
     /// directory when a sandbox hits its memory limit: it belongs in sbx's own state, not
     /// in the directory `sbx run` was started from. Empty: the caller's.
     std::filesystem::path work_dir;
+    /// An OCI runtime other than runsc runs user code on the host kernel: make_engine()
+    /// refuses one unless this is set (from sbx.toml's allow_unsandboxed_runtime).
+    bool allow_unsandboxed_runtime = false;
 };
 
+/// True when `oci_runtime`, a name or a path, is gVisor's runsc.
+bool is_gvisor(const std::string& oci_runtime);
+
+/// Why `config`'s OCI runtime must not be used, or nullopt: one that is not runsc while
+/// allow_unsandboxed_runtime is unset, or a path given to docker (which takes the names
+/// of runtimes registered with dockerd only).
+std::optional<std::string> runtime_refusal(const EngineConfig& config);
+
 /// The engine `config` names, running its CLI through `runner`.
-/// Throws Error(config) for an unknown engine name.
+/// Throws Error(config) for an unknown engine name or a runtime_refusal().
 std::unique_ptr<Engine>
 make_engine(const EngineConfig& config,
             std::shared_ptr<process::CommandRunner> runner = std::make_shared<process::RealRunner>());

@@ -29,6 +29,7 @@ nlohmann::json run_json(store::RunStore& runs, const store::RunRecord& run)
         {"user_id", optional_json(run.user_id)},
         {"runtime", run.runtime},
         {"engine", run.engine},
+        {"oci_runtime", text_or_null(run.oci_runtime)},
         {"status", store::status_name(run.status)},
         {"stage", text_or_null(run.stage)},
         {"reason", text_or_null(run.reason)},

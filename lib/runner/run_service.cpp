@@ -138,7 +138,17 @@ std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings)
                                 settings.oci_runtime,
                                 {},
                                 settings.instance,
-                                failed ? std::filesystem::path{} : settings.run_dir});
+                                failed ? std::filesystem::path{} : settings.run_dir,
+                                settings.allow_unsandboxed_runtime});
+}
+
+void check_recorded_runtime(const store::RunRecord& run, const config::Settings& settings)
+{
+    if (!run.oci_runtime.empty() && run.oci_runtime != settings.oci_runtime)
+        throw Error(ErrorKind::config,
+                    "run " + std::to_string(run.id) + " was made to run under OCI runtime '" + run.oci_runtime +
+                        "', but oci_runtime is now '" + settings.oci_runtime + "'; start it again",
+                    "oci_runtime");
 }
 
 std::int64_t submit(RunContext& context, const RunRequest& request)
@@ -176,6 +186,7 @@ std::int64_t submit(RunContext& context, const RunRequest& request)
     store::RunStore runs(context.db);
     store::NewRun record{request.project_id, runtime.id, context.settings.engine,
                          config::limits_json(plan.limits).dump(), described.dump()};
+    record.oci_runtime = context.settings.oci_runtime;
     record.user_id = request.user_id;
     record.memory_bytes = static_cast<std::int64_t>(plan.limits.memory);
     record.cpus = plan.limits.cpus;

@@ -79,6 +79,11 @@ std::unique_ptr<store::Database> open_state(const config::Settings& settings);
 /// The engine of these settings.
 std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings);
 
+/// Throws Error(config) when `run` was recorded for another OCI runtime than `settings`
+/// name (sbx.toml changed while it was queued): it would not run under what its record
+/// says. A record from before sbx kept the runtime passes.
+void check_recorded_runtime(const store::RunRecord& run, const config::Settings& settings);
+
 /// The name of a run's sandbox for one stage.
 std::string sandbox_name(const config::Settings& settings, std::int64_t run_id);
 

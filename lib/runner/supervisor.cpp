@@ -98,6 +98,7 @@ void Supervisor::execute()
 {
     try {
         store::RunRecord record = runs_.get(id_);
+        check_recorded_runtime(record, context_.settings);
         plan_ = read_plan(root_);
         runtime_ = &context_.catalog.get(record.runtime);
         recorder_.emplace(

@@ -123,6 +123,10 @@ const std::vector<Migration>& schema_migrations()
                 last_used_at TEXT
             ) STRICT;
         )sql"},
+        // Runs made before it have '' (not known): the setting of that day was not kept.
+        {5, "the OCI runtime each run's sandbox runs under", R"sql(
+            ALTER TABLE runs ADD COLUMN oci_runtime TEXT NOT NULL DEFAULT '';
+        )sql"},
     };
     return migrations;
 }

@@ -22,7 +22,7 @@ constexpr const char* unfinished_sql = "('queued', 'building', 'running')";
 constexpr const char* columns =
     "id, project_id, runtime, engine, status, stage, reason, exit_code, signal, created_at, "
     "coalesce(started_at, ''), coalesce(finished_at, ''), wall_ms, cpu_ms, peak_memory_bytes, limits, request, "
-    "supervisor_pid, container, output_bytes, cancel_requested, user_id, memory_bytes, cpus, admitted";
+    "supervisor_pid, container, output_bytes, cancel_requested, user_id, memory_bytes, cpus, admitted, oci_runtime";
 
 RunRecord read_record(SQLite::Statement& q)
 {
@@ -52,6 +52,7 @@ RunRecord read_record(SQLite::Statement& q)
     r.memory_bytes = q.getColumn(22).getInt64();
     r.cpus = q.getColumn(23).getDouble();
     r.admitted = q.getColumn(24).getInt() != 0;
+    r.oci_runtime = q.getColumn(25).getString();
     return r;
 }
 
@@ -95,6 +96,8 @@ const char* stream_name(Stream stream) noexcept
 
 CreatedRun RunStore::create(const NewRun& run)
 {
+    if (run.oci_runtime.empty())
+        throw Error(ErrorKind::internal, "a run must be recorded with the OCI runtime it will run under");
     return guarded("create a run", [&] {
         SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
         if (run.max_per_hour && run.user_id &&
@@ -104,9 +107,9 @@ CreatedRun RunStore::create(const NewRun& run)
                         "you started " + std::to_string(*run.max_per_hour) +
                             " runs in the last hour, as many as your quota allows; try again later",
                         "runs_per_hour");
-        SQLite::Statement q(db_.sql(),
-                            "INSERT INTO runs (project_id, runtime, engine, status, limits, request, user_id, "
-                            "memory_bytes, cpus, admitted) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)");
+        SQLite::Statement q(
+            db_.sql(), "INSERT INTO runs (project_id, runtime, engine, status, limits, request, user_id, "
+                       "memory_bytes, cpus, admitted, oci_runtime) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)");
         bind_optional(q, 1, run.project_id);
         q.bind(2, run.runtime);
         q.bind(3, run.engine);
@@ -116,6 +119,7 @@ CreatedRun RunStore::create(const NewRun& run)
         q.bind(7, run.memory_bytes);
         q.bind(8, run.cpus);
         q.bind(9, run.admitted ? 1 : 0);
+        q.bind(10, run.oci_runtime);
         q.exec();
         CreatedRun created{db_.sql().getLastInsertRowid(), {}};
         SQLite::Statement file(db_.sql(), "INSERT INTO run_files (run_id, path, content) VALUES (?, ?, ?)");
@@ -211,10 +215,12 @@ RunStats RunStore::stats(const std::vector<double>& bounds_s)
 {
     return guarded("read run figures", [&] {
         RunStats stats;
-        SQLite::Statement q(db_.sql(), "SELECT runtime, engine, status, count(*) FROM runs GROUP BY 1, 2, 3");
+        SQLite::Statement q(db_.sql(),
+                            "SELECT runtime, engine, oci_runtime, status, count(*) FROM runs GROUP BY 1, 2, 3, 4");
         while (q.executeStep()) {
             stats.by_status.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                                       q.getColumn(2).getString(), q.getColumn(3).getInt64()});
+                                       q.getColumn(2).getString(), q.getColumn(3).getString(),
+                                       q.getColumn(4).getInt64()});
             if (stats.by_status.back().status == "queued")
                 stats.queued += stats.by_status.back().runs;
             else if (!is_final(parse_status(stats.by_status.back().status)))

@@ -30,6 +30,7 @@ struct RunRecord {
     std::optional<std::int64_t> user_id; ///< who started it; none for the admin's shell
     std::string runtime;
     std::string engine;
+    std::string oci_runtime; ///< what the sandbox runs under, e.g. "runsc"; empty: recorded before sbx kept it
     RunStatus status = RunStatus::queued;
     std::string stage;  ///< "compile" or "run" once started
     std::string reason; ///< why it ended as error or cancelled, or what killed it
@@ -77,6 +78,8 @@ struct NewRun {
     /// Refuses (Error(limit)) when the user started this many runs in the last hour; in
     /// the insert's transaction too, so runs started together cannot all slip past.
     std::optional<std::uint32_t> max_per_hour;
+    /// The OCI runtime its sandbox will run under, as configured (e.g. "runsc"); required.
+    std::string oci_runtime;
 };
 
 struct CreatedRun {
@@ -96,7 +99,7 @@ enum class AdmitResult { admitted, wait, ended };
 /// Figures over all runs, for /metrics.
 struct RunStats {
     struct Count {
-        std::string runtime, engine, status;
+        std::string runtime, engine, oci_runtime, status;
         std::int64_t runs = 0;
     };
     std::vector<Count> by_status;
@@ -143,7 +146,7 @@ class RunStore {
     /// Admits a queued run of `user_id` when its memory and CPUs fit beside that user's other
     /// admitted unfinished runs; atomic, so concurrent supervisors never overcommit.
     AdmitResult admit(std::int64_t id, const Admission& admission);
-    /// Counts by runtime, engine and status, and the wall-time histogram over `bounds_s`.
+    /// Counts by runtime, engine, OCI runtime and status, and the wall-time histogram over `bounds_s`.
     RunStats stats(const std::vector<double>& bounds_s);
     /// Unfinished runs of a user.
     std::int64_t count_unfinished(std::int64_t user_id);

@@ -1,6 +1,7 @@
 // GET /healthz and GET /metrics.
 #include <mutex>
 
+#include "engine/engine.hpp"
 #include "error.hpp"
 #include "runner/run_service.hpp"
 #include "store/run_store.hpp"
@@ -10,10 +11,11 @@ namespace sbx::web {
 namespace {
 
 // Asking the engine runs a process: do it at most every few seconds, however often
-// the load balancer asks.
+// the load balancer asks. The answer holds for the settings it was found with only.
 struct EngineCheck {
     std::mutex mutex;
     std::chrono::steady_clock::time_point checked{};
+    std::string settings;
     std::string problem;
 };
 
@@ -22,7 +24,10 @@ std::string engine_problem(const config::Settings& settings)
     static EngineCheck check;
     std::lock_guard lock(check.mutex);
     auto now = std::chrono::steady_clock::now();
-    if (now - check.checked > std::chrono::seconds(10)) {
+    std::string asked = settings.engine + '\n' + settings.oci_runtime + '\n' +
+                        (settings.allow_unsandboxed_runtime ? "allowed" : "refused");
+    if (now - check.checked > std::chrono::seconds(10) || asked != check.settings) {
+        check.settings = asked;
         try {
             runner::make_engine(settings)->check_runtime();
             check.problem.clear();
@@ -37,7 +42,9 @@ std::string engine_problem(const config::Settings& settings)
 void healthz(Call& call)
 {
     const auto& settings = call.context.settings;
-    nlohmann::json body = {{"engine", settings.engine}, {"oci_runtime", settings.oci_runtime}};
+    nlohmann::json body = {{"engine", settings.engine},
+                           {"oci_runtime", settings.oci_runtime},
+                           {"gvisor", engine::is_gvisor(settings.oci_runtime)}};
     body["uptime_s"] =
         std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - call.started).count();
     std::string problem;
@@ -59,7 +66,7 @@ void healthz(Call& call)
 void metrics(Call& call)
 {
     call.response.status = 200;
-    call.response.body = call.metrics.render(call.context.db);
+    call.response.body = call.metrics.render(call.context.db, call.context.settings);
     call.response.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
 }
 

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "engine/engine.hpp"
 #include "store/run_store.hpp"
 
 namespace sbx::web {
@@ -33,14 +34,20 @@ void Metrics::count_request(const std::string& route, int status)
     ++requests_[{route, status}];
 }
 
-std::string Metrics::render(store::Database& db)
+std::string Metrics::render(store::Database& db, const config::Settings& settings)
 {
     auto stats = store::RunStore(db).stats(duration_bounds);
     std::ostringstream out;
-    out << "# HELP sbx_runs Runs kept in the database, by runtime, engine and status.\n# TYPE sbx_runs gauge\n";
+    out << "# HELP sbx_oci_runtime_info The OCI runtime new sandboxes run under; gvisor=\"false\": on the host "
+           "kernel.\n# TYPE sbx_oci_runtime_info gauge\n"
+        << "sbx_oci_runtime_info{engine=\"" << label(settings.engine) << "\",oci_runtime=\""
+        << label(settings.oci_runtime) << "\",gvisor=\"" << (engine::is_gvisor(settings.oci_runtime) ? "true" : "false")
+        << "\"} 1\n";
+    out << "# HELP sbx_runs Runs kept in the database, by runtime, engine, OCI runtime (\"\": not recorded) and "
+           "status.\n# TYPE sbx_runs gauge\n";
     for (const auto& c : stats.by_status)
-        out << "sbx_runs{runtime=\"" << label(c.runtime) << "\",engine=\"" << label(c.engine) << "\",status=\""
-            << label(c.status) << "\"} " << c.runs << '\n';
+        out << "sbx_runs{runtime=\"" << label(c.runtime) << "\",engine=\"" << label(c.engine) << "\",oci_runtime=\""
+            << label(c.oci_runtime) << "\",status=\"" << label(c.status) << "\"} " << c.runs << '\n';
     out << "# HELP sbx_runs_active Runs building or running.\n# TYPE sbx_runs_active gauge\nsbx_runs_active "
         << stats.active << '\n';
     out << "# HELP sbx_runs_queued Runs waiting to start.\n# TYPE sbx_runs_queued gauge\nsbx_runs_queued "

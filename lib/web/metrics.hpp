@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "config/settings.hpp"
 #include "store/database.hpp"
 
 namespace sbx::web {
@@ -14,7 +15,8 @@ class Metrics {
   public:
     void count_request(const std::string& route, int status);
     void count_login_failure() { ++login_failures_; }
-    std::string render(store::Database& db);
+    /// `settings` name the engine and OCI runtime new sandboxes get.
+    std::string render(store::Database& db, const config::Settings& settings);
 
   private:
     std::mutex mutex_;

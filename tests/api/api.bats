@@ -28,7 +28,7 @@ new_project() {
     api GET /healthz
     expect 200
     [[ $(header content-type) == application/json* ]]
-    [ "$(jq -r '"\(.status) \(.engine) \(.oci_runtime)"' <<<"$body")" = "ok podman runsc" ]
+    [ "$(jq -r '"\(.status) \(.engine) \(.oci_runtime) \(.gvisor)"' <<<"$body")" = "ok podman runsc true" ]
     jq -e '(.runs_active | type) == "number" and (.runs_queued | type) == "number"
            and (.uptime_s | type) == "number" and .uptime_s >= 0' <<<"$body"
 }

@@ -345,7 +345,8 @@ stdout true args=one,two" ]
     expect 200
     FROM=127.0.0.1 api GET /metrics
     expect 200
-    grep -qE '^sbx_runs\{runtime="python-3.11",engine="podman",status="succeeded"\} [1-9][0-9]*$' <<<"$body"
+    grep -qE '^sbx_runs\{runtime="python-3.11",engine="podman",oci_runtime="runsc",status="succeeded"\} [1-9][0-9]*$' <<<"$body"
+    grep -qxF 'sbx_oci_runtime_info{engine="podman",oci_runtime="runsc",gvisor="true"} 1' <<<"$body"
     grep -qE '^sbx_run_duration_seconds_count [1-9][0-9]*$' <<<"$body"
     grep -qE '^sbx_http_requests_total\{route="/api/v1/runs",status="200"\} [1-9][0-9]*$' <<<"$body"
 }
@@ -417,4 +418,36 @@ stdout true args=one,two" ]
     api POST "/api/v1/runs/$first/cancel"
     wait_run "$second"
     [ "$(jq -r '"\(.status) \(.queue_position)"' <<<"$body")" = "succeeded null" ]
+}
+
+# Last in this file: it runs sbx-fcgi (and the supervisors it starts) on a changed sbx.toml.
+@test "runsc given as a path: /healthz and /metrics name it, and a run over HTTP records it" {
+    local runsc
+    runsc=$(command -v runsc) || { echo "runsc is not installed (tests/e2e/setup-engines podman)"; return 1; }
+    cp "$SBX_CONFIG" "$BATS_TEST_TMPDIR/sbx.toml.before"
+    sed -i "s|^oci_runtime = .*|oci_runtime = \"$runsc\"|" "$SBX_CONFIG"
+    restart_fcgi
+    api GET /healthz
+    local healthz=$status_code health=$body
+    japi POST '/api/v1/runs?wait=30' "$(files_run 'import platform; print(platform.release())')"
+    local run_status=$status_code run=$body
+    FROM=127.0.0.1 api GET /metrics
+    local metrics=$body
+    cp "$BATS_TEST_TMPDIR/sbx.toml.before" "$SBX_CONFIG"
+    restart_fcgi
+
+    echo "healthz: $healthz $health"
+    [ "$healthz" = 200 ]
+    [ "$(jq -r '"\(.status) \(.oci_runtime) \(.gvisor)"' <<<"$health")" = "ok $runsc true" ]
+    echo "run: $run_status $run"
+    [ "$run_status" = 200 ]
+    [ "$(jq -r '"\(.status) \(.oci_runtime)"' <<<"$run")" = "succeeded $runsc" ]
+    grep -qxF "sbx_oci_runtime_info{engine=\"podman\",oci_runtime=\"$runsc\",gvisor=\"true\"} 1" <<<"$metrics"
+    grep -qE "^sbx_runs\\{runtime=\"python-3.11\",engine=\"podman\",oci_runtime=\"$runsc\",status=\"succeeded\"\\} 1$" <<<"$metrics"
+    # The output is gVisor's kernel, not the host's.
+    id=$(jq -er .id <<<"$run")
+    api GET "/api/v1/runs/$id/logs"
+    kernel=$(jq -r '.lines[0].text' <<<"$body")
+    echo "kernel in the sandbox: $kernel; on the host: $(uname -r)"
+    [ -n "$kernel" ] && [ "$kernel" != "$(uname -r)" ]
 }

@@ -83,8 +83,8 @@ struct FakeRuntime {
 struct Fixture {
     std::shared_ptr<RecordingRunner> runner = std::make_shared<RecordingRunner>();
     std::unique_ptr<Engine> engine;
-    Fixture(const std::string& name, const std::string& runtime)
-        : engine(make_engine(EngineConfig{name, runtime, {}, "test"}, runner))
+    Fixture(const std::string& name, const std::string& runtime, bool allow_unsandboxed = false)
+        : engine(make_engine(EngineConfig{name, runtime, {}, "test", {}, allow_unsandboxed}, runner))
     {
     }
 };
@@ -363,7 +363,7 @@ TEST_CASE("specs that would weaken the sandbox are refused", "[engine]")
 
     // The pids floor is gVisor's; runc has none.
     FakeRuntime runc_binary("runc");
-    Fixture runc("podman", runc_binary.path);
+    Fixture runc("podman", runc_binary.path, true);
     SandboxSpec spec = representative_spec();
     spec.limits.pids = 64;
     runc.engine->create(spec);
@@ -389,4 +389,63 @@ TEST_CASE("the engine CLI gets none of sbx's environment but what it needs", "[e
 TEST_CASE("unknown engines are a configuration error", "[engine]")
 {
     CHECK(kind_of([] { make_engine(EngineConfig{"kubernetes", "runsc", {}, "x"}); }) == sbx::ErrorKind::config);
+}
+
+TEST_CASE("an OCI runtime other than runsc is refused unless allowed, naming the setting", "[engine]")
+{
+    auto refusal = [](const EngineConfig& config) -> std::string {
+        try {
+            make_engine(config, std::make_shared<RecordingRunner>());
+        } catch (const sbx::Error& e) {
+            CHECK(e.kind() == sbx::ErrorKind::config);
+            CHECK(e.field() == "oci_runtime");
+            return e.what();
+        }
+        return "(accepted)";
+    };
+    for (const std::string engine : {"podman", "docker"}) {
+        INFO(engine);
+        CHECK(refusal({engine, "runc", {}, "test"}) ==
+              "oci_runtime 'runc' is not gVisor (runsc): user code would run on the host kernel; sbx refuses it "
+              "unless the config file says allow_unsandboxed_runtime = true");
+        CHECK(refusal({engine, "crun", {}, "test"}).starts_with("oci_runtime 'crun' is not gVisor (runsc)"));
+        CHECK(refusal({engine, "runsc-debug", {}, "test"}).starts_with("oci_runtime 'runsc-debug' is not gVisor"));
+        CHECK(refusal({engine, "runsc", {}, "test"}) == "(accepted)");
+        CHECK(refusal({engine, "runc", {}, "test", {}, true}) == "(accepted)");
+    }
+    CHECK(refusal({"podman", "/usr/bin/runsc", {}, "test"}) == "(accepted)");
+    CHECK(refusal({"podman", "/usr/sbin/runc", {}, "test"}).starts_with("oci_runtime '/usr/sbin/runc' is not gVisor"));
+    // docker takes registered names only: a path would fail at `docker create`, so it is refused up front.
+    CHECK(refusal({"docker", "/usr/bin/runsc", {}, "test"}) ==
+          "oci_runtime '/usr/bin/runsc' is a path, but docker takes the name of a runtime registered in "
+          "/etc/docker/daemon.json: register it there (as \"runsc\", with \"runtimeArgs\": [\"--network=none\"]; "
+          "contrib/docker/ensure-dockerd does) and set oci_runtime = \"runsc\"");
+    CHECK(refusal({"docker", "/usr/sbin/runc", {}, "test", {}, true}) ==
+          "oci_runtime '/usr/sbin/runc' is a path, but docker takes the name of a runtime registered in "
+          "/etc/docker/daemon.json: register it there (as \"runc\") and set oci_runtime = \"runc\"");
+}
+
+TEST_CASE("docker: a runtime registered as runsc must run runsc", "[engine]")
+{
+    auto problem = [](const std::string& runtimes, bool allow = false) -> std::string {
+        Fixture f("docker", "runsc", allow);
+        f.runner->reply(0, runtimes);
+        try {
+            f.engine->check_runtime();
+        } catch (const sbx::Error& e) {
+            return e.what();
+        }
+        return "(accepted)";
+    };
+    CHECK(problem(docker_runtimes) == "(accepted)");
+    CHECK(problem(R"({"runsc":{"path":"/usr/local/bin/runsc","runtimeArgs":["--network=none"]}})") == "(accepted)");
+    CHECK(problem(R"({"runsc":{"path":"/usr/sbin/runc","runtimeArgs":["--network=none"]}})") ==
+          "docker's runtime \"runsc\" runs /usr/sbin/runc, not gVisor (runsc): user code would run on the host "
+          "kernel; register runsc's own path in /etc/docker/daemon.json");
+    CHECK(problem(R"({"runsc":{"runtimeType":"io.containerd.runc.v2","runtimeArgs":["--network=none"]}})")
+              .starts_with("docker's runtime \"runsc\" runs (no path), not gVisor (runsc)"));
+    // Allowing other runtimes does not make a runsc that is not one acceptable: the run
+    // record would name gVisor for what ran on the host kernel.
+    CHECK(problem(R"({"runsc":{"path":"/usr/sbin/runc","runtimeArgs":["--network=none"]}})", true)
+              .starts_with("docker's runtime \"runsc\" runs /usr/sbin/runc"));
 }

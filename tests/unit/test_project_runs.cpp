@@ -7,6 +7,7 @@
 #include "project/access.hpp"
 #include "project/project_runs.hpp"
 #include "project/projects.hpp"
+#include "runner/run_json.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/snapshot_dir.hpp"
 #include "store/run_store.hpp"
@@ -125,6 +126,7 @@ TEST_CASE("admission: a user's runs fit their concurrency, memory and CPU quota"
     store::RunStore runs(*w.db);
     auto make = [&](std::int64_t memory, double cpus) {
         store::NewRun run{std::nullopt, "python-3.11", "podman", "{}", "{}"};
+        run.oci_runtime = "runsc";
         run.user_id = w.alice.user_id;
         run.memory_bytes = memory;
         run.cpus = cpus;
@@ -221,4 +223,24 @@ TEST_CASE("a run's entry is one of its files and is never read as an option", "[
     auto before = store::RunStore(*w.db).list({}).size();
     CHECK_THAT(refusal(java), Contains("'-x.java'"));
     CHECK(store::RunStore(*w.db).list({}).size() == before);
+}
+
+TEST_CASE("a run records the configured OCI runtime, and is not run under another", "[project-runs]")
+{
+    Runs w({"oci_runtime=/usr/bin/runsc"});
+    auto p = project::create_project(w.context, w.alice, "app", "python-3.11", true);
+    project::put_file(w.context, w.alice, p, "main.py", "print(1)\n");
+    auto id = project::submit_project_run(w.context, w.alice, p, {});
+    store::RunStore runs(*w.db);
+    CHECK(runs.get(id).oci_runtime == "/usr/bin/runsc");
+    CHECK(runner::run_json(runs, runs.get(id))["oci_runtime"] == "/usr/bin/runsc");
+
+    // sbx.toml changed while the run was queued: it ends, saying why, before any sandbox.
+    w.settings.oci_runtime = "runsc";
+    auto ended = runner::supervise(w.context, id);
+    CHECK(ended.status == RunStatus::error);
+    CHECK(ended.reason == "run " + std::to_string(id) +
+                              " was made to run under OCI runtime '/usr/bin/runsc', but oci_runtime is now 'runsc'; "
+                              "start it again");
+    CHECK(ended.container.empty());
 }

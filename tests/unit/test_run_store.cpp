@@ -1,7 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "error.hpp"
+#include "runner/run_json.hpp"
 #include "runner/run_logs.hpp"
+#include "store/migrations.hpp"
 #include "store/run_store.hpp"
 #include "temp_dir.hpp"
 
@@ -16,7 +20,9 @@ struct Fixture {
 
     std::int64_t new_run(std::optional<std::int64_t> project = std::nullopt)
     {
-        return runs.create({project, "python-3.11", "podman", "{}", "{}"}).id;
+        NewRun run{project, "python-3.11", "podman", "{}", "{}"};
+        run.oci_runtime = "runsc";
+        return runs.create(run).id;
     }
 };
 
@@ -172,4 +178,45 @@ TEST_CASE("log pages follow the cursor and say when the run has ended", "[run-st
     CHECK(seen == std::vector<std::int64_t>{2, 3, 4, 5});
     CHECK(record.status == RunStatus::succeeded);
     CHECK_THROWS_AS(sbx::runner::read_page(f.runs, 999, 1, 10), sbx::Error);
+}
+
+TEST_CASE("a run records the OCI runtime it is made for", "[run-store]")
+{
+    Fixture f;
+    NewRun run{std::nullopt, "python-3.11", "podman", "{}", "{}"};
+    run.oci_runtime = "/usr/bin/runsc";
+    auto id = f.runs.create(run).id;
+    CHECK(f.runs.get(id).oci_runtime == "/usr/bin/runsc");
+    CHECK(f.runs.list({}).at(0).oci_runtime == "/usr/bin/runsc");
+    f.new_run();
+    auto stats = f.runs.stats({});
+    REQUIRE(stats.by_status.size() == 2);
+    CHECK(stats.by_status[0].oci_runtime == "/usr/bin/runsc");
+    CHECK(stats.by_status[1].oci_runtime == "runsc");
+
+    // A run that does not say is a bug of its caller: the record must.
+    run.oci_runtime.clear();
+    CHECK_THROWS_MATCHES(f.runs.create(run), sbx::Error,
+                         Catch::Matchers::Predicate<sbx::Error>(
+                             [](const sbx::Error& e) { return e.kind() == sbx::ErrorKind::internal; }));
+    CHECK(f.runs.list({}).size() == 2);
+}
+
+TEST_CASE("runs recorded before the OCI runtime was kept read as not known", "[run-store]")
+{
+    sbx::test::TempDir dir;
+    auto path = dir.path() / "sbx.db";
+    const auto& all = schema_migrations();
+    {
+        std::vector<Migration> before(all.begin(), all.begin() + 4);
+        REQUIRE(before.back().version == 4);
+        Database old(path, before);
+        old.sql().exec("INSERT INTO runs (runtime, engine, status, limits, request) "
+                       "VALUES ('python-3.11', 'podman', 'succeeded', '{}', '{}')");
+    }
+    Database db(path);
+    RunStore runs(db);
+    CHECK(runs.get(1).oci_runtime.empty());
+    CHECK(runs.get(1).engine == "podman");
+    CHECK(sbx::runner::run_json(runs, runs.get(1))["oci_runtime"].is_null());
 }

@@ -179,7 +179,9 @@ TEST_CASE("malformed settings are reported with file, line and column", "[settin
         {"instance = \"\"\n", ":1:12: instance: must not be empty"},
         {"instance = \"Prod 1\"\n",
          ":1:12: instance: 'Prod 1' must be 1-63 lowercase letters, digits, '_', '.' or '-'"},
-        {"oci_runtime = \"--privileged\"\n", ":1:15: oci_runtime: '--privileged' must be a runtime name or path"},
+        {"oci_runtime = \"--privileged\"\n",
+         ":1:15: oci_runtime: '--privileged' must be a runtime name or an absolute path"},
+        {"oci_runtime = \"bin/runsc\"\n", ":1:15: oci_runtime: 'bin/runsc' must be a runtime name or an absolute path"},
         {"engine = \"podman\"\nengine = \"docker\"\n",
          ":2:10: Error while parsing key-value pair: cannot redefine existing string 'engine'"},
         {"engine = podman\n", ":1:10: "},
@@ -215,4 +217,97 @@ TEST_CASE("every problem is reported, from every source", "[settings]")
                         "command line: --set novalue: expected KEY=VALUE\n"
                         "command line: --set nosuch.key=1: unknown setting 'nosuch.key'\n"
                         "command line: --set limits.pids: expected a whole number");
+}
+
+TEST_CASE("oci_runtime may be runsc by name or by absolute path", "[settings]")
+{
+    TempDir dir;
+    for (const std::string runtime : {"runsc", "/usr/bin/runsc", "/opt/gvisor/bin/runsc"}) {
+        INFO(runtime);
+        auto from_file = load_settings(request_for(dir.write("sbx.toml", "oci_runtime = \"" + runtime + "\"\n")));
+        CHECK(from_file.settings.oci_runtime == runtime);
+        auto request = request_for(dir.write("empty.toml", ""));
+        request.environment = {{"SBX_OCI_RUNTIME", runtime}};
+        CHECK(load_settings(request).settings.oci_runtime == runtime);
+        request.environment.clear();
+        request.overrides = {"oci_runtime=" + runtime};
+        CHECK(load_settings(request).settings.oci_runtime == runtime);
+    }
+    CHECK_FALSE(load_settings(request_for(dir.write("sbx.toml", ""))).settings.allow_unsandboxed_runtime);
+}
+
+TEST_CASE("an oci_runtime that is not runsc is refused unless sbx.toml allows it", "[settings]")
+{
+    TempDir dir;
+    const std::string refusal = "oci_runtime 'runc' is not gVisor (runsc): user code would run on the host kernel; "
+                                "sbx refuses it unless the config file says allow_unsandboxed_runtime = true";
+    auto plain = dir.write("sbx.toml", "# nothing\noci_runtime = \"runc\"\n");
+    CHECK(errors_of(request_for(plain)) == plain.string() + ":2:15: " + refusal);
+
+    auto request = request_for(dir.write("empty.toml", ""));
+    request.environment = {{"SBX_OCI_RUNTIME", "runc"}};
+    CHECK(errors_of(request) == "environment: SBX_OCI_RUNTIME: " + refusal);
+    request.environment.clear();
+    request.overrides = {"oci_runtime=/usr/sbin/runc"};
+    CHECK(errors_of(request) ==
+          "command line: --set oci_runtime=/usr/sbin/runc: oci_runtime '/usr/sbin/runc' is not gVisor (runsc): user "
+          "code would run on the host kernel; sbx refuses it unless the config file says "
+          "allow_unsandboxed_runtime = true");
+
+    // The file's say-so is honoured, whichever source names the runtime.
+    auto allowing = dir.write("allow.toml", "allow_unsandboxed_runtime = true\n");
+    request = request_for(allowing);
+    request.overrides = {"oci_runtime=runc"};
+    auto loaded = load_settings(request);
+    CHECK(loaded.settings.oci_runtime == "runc");
+    CHECK(loaded.settings.allow_unsandboxed_runtime);
+    CHECK(value_of(loaded, "allow_unsandboxed_runtime").value == "true");
+    CHECK(value_of(loaded, "allow_unsandboxed_runtime").origin.where == allowing.string() + ":1");
+    auto both = load_settings(request_for(dir.write(
+        "both.toml", "oci_runtime = \"runc\"\nallow_unsandboxed_runtime = true\n[limits]\nmemory = \"1G\"\n")));
+    CHECK(both.settings.oci_runtime == "runc");
+
+    // false says no, as its absence does.
+    CHECK_THAT(
+        errors_of(request_for(dir.write("no.toml", "allow_unsandboxed_runtime = false\noci_runtime = \"runc\"\n"))),
+        Catch::Matchers::EndsWith(":2:15: " + refusal));
+}
+
+TEST_CASE("allow_unsandboxed_runtime is honoured only from the config file", "[settings]")
+{
+    TempDir dir;
+    auto request = request_for(dir.write("sbx.toml", ""));
+    request.environment = {{"SBX_ALLOW_UNSANDBOXED_RUNTIME", "true"}, {"SBX_OCI_RUNTIME", "runc"}};
+    request.overrides = {"allow_unsandboxed_runtime=true"};
+    CHECK(errors_of(request) ==
+          "environment: SBX_ALLOW_UNSANDBOXED_RUNTIME: allow_unsandboxed_runtime is honoured only in the config file, "
+          "not from the environment\n"
+          "environment: SBX_OCI_RUNTIME: oci_runtime 'runc' is not gVisor (runsc): user code would run on the host "
+          "kernel; sbx refuses it unless the config file says allow_unsandboxed_runtime = true\n"
+          "command line: --set allow_unsandboxed_runtime=true: allow_unsandboxed_runtime is honoured only in the "
+          "config file, not from --set");
+
+    // Even where the file already allows it, the others may not say it (nor say no).
+    request = request_for(dir.write("allow.toml", "allow_unsandboxed_runtime = true\n"));
+    request.overrides = {"allow_unsandboxed_runtime=false"};
+    CHECK_THAT(errors_of(request), Catch::Matchers::StartsWith("command line: --set allow_unsandboxed_runtime=false: "
+                                                               "allow_unsandboxed_runtime is honoured only in the "
+                                                               "config file"));
+
+    auto file = dir.write("typo.toml", "allow_unsandboxed_runtime = \"yes\"\n");
+    CHECK(errors_of(request_for(file)) ==
+          file.string() + ":1:29: allow_unsandboxed_runtime: expected true or false, found string");
+}
+
+TEST_CASE("with docker, oci_runtime is a registered runtime name, not a path", "[settings]")
+{
+    TempDir dir;
+    auto file = dir.write("sbx.toml", "engine = \"docker\"\noci_runtime = \"/usr/bin/runsc\"\n");
+    CHECK(errors_of(request_for(file)) ==
+          file.string() +
+              ":2:15: oci_runtime '/usr/bin/runsc' is a path, but docker takes the name of a runtime registered in "
+              "/etc/docker/daemon.json: register it there (as \"runsc\", with \"runtimeArgs\": [\"--network=none\"]; "
+              "contrib/docker/ensure-dockerd does) and set oci_runtime = \"runsc\"");
+    auto named = load_settings(request_for(dir.write("named.toml", "engine = \"docker\"\noci_runtime = \"runsc\"\n")));
+    CHECK(named.settings.oci_runtime == "runsc");
 }

@@ -182,6 +182,7 @@ TEST_CASE("GET /healthz says how the engine and the queue are", "[web-api]")
     auto body = body_of(response);
     CHECK(body["engine"] == w.settings.engine);
     CHECK(body["oci_runtime"] == w.settings.oci_runtime);
+    CHECK(body["gvisor"] == true);
     CHECK(body["uptime_s"].is_number_integer());
     CHECK(body["uptime_s"] >= 0);
     CHECK(body["runs_active"] == 0);
@@ -195,6 +196,42 @@ TEST_CASE("GET /healthz says how the engine and the queue are", "[web-api]")
         CHECK_FALSE(body["problem"].get<std::string>().empty());
     }
     CHECK(w.send(request("HEAD", "/healthz")).status == response.status);
+}
+
+TEST_CASE("GET /healthz names the OCI runtime, and says why one that is not gVisor is refused", "[web-api]")
+{
+    Site w;
+    // As a front end that makes its settings without load_settings() might.
+    w.settings.oci_runtime = "runc";
+    auto response = w.send(request("GET", "/healthz"));
+    INFO(response.body);
+    CHECK(response.status == 503);
+    auto body = body_of(response);
+    CHECK(body["status"] == "unavailable");
+    CHECK(body["oci_runtime"] == "runc");
+    CHECK(body["gvisor"] == false);
+    CHECK(body["problem"] == "oci_runtime 'runc' is not gVisor (runsc): user code would run on the host kernel; sbx "
+                             "refuses it unless the config file says allow_unsandboxed_runtime = true");
+    auto metrics = w.send(request("GET", "/metrics")).body;
+    CHECK_THAT(metrics,
+               Contains("\nsbx_oci_runtime_info{engine=\"podman\",oci_runtime=\"runc\",gvisor=\"false\"} 1\n"));
+
+    // Allowed (by sbx.toml), it is no longer the problem, and still named for what it is.
+    w.settings.allow_unsandboxed_runtime = true;
+    response = w.send(request("GET", "/healthz"));
+    INFO(response.body);
+    body = body_of(response);
+    CHECK(body["gvisor"] == false);
+    if (body.contains("problem"))
+        CHECK_THAT(body["problem"].get<std::string>(), !Contains("allow_unsandboxed_runtime"));
+
+    w.settings.oci_runtime = "/usr/bin/runsc";
+    w.settings.allow_unsandboxed_runtime = false;
+    body = body_of(w.send(request("GET", "/healthz")));
+    CHECK(body["oci_runtime"] == "/usr/bin/runsc");
+    CHECK(body["gvisor"] == true);
+    if (body.contains("problem"))
+        CHECK_THAT(body["problem"].get<std::string>(), !Contains("allow_unsandboxed_runtime"));
 }
 
 TEST_CASE("GET /api/v1/runtimes lists the catalog; one runtime hides its source", "[web-api]")
@@ -821,6 +858,18 @@ TEST_CASE("/metrics counts requests by route pattern, not by concrete path", "[w
     CHECK_THAT(response.body, Contains("sbx_http_requests_total{route=\"(none)\",status=\"404\"} 1"));
     CHECK(response.body.find("cobol") == std::string::npos);
     CHECK(response.body.find("/no/such") == std::string::npos);
+}
+
+TEST_CASE("/metrics names the OCI runtime configured and the one each run was made for", "[web-api]")
+{
+    Site w;
+    store::NewRun run{std::nullopt, "python-3.11", "podman", "{}", "{}"};
+    run.oci_runtime = "/usr/bin/runsc";
+    store::RunStore(*w.db).create(run);
+    auto body = w.send(request("GET", "/metrics")).body;
+    CHECK_THAT(body, Contains("\nsbx_oci_runtime_info{engine=\"podman\",oci_runtime=\"runsc\",gvisor=\"true\"} 1\n"));
+    CHECK_THAT(body, Contains("\nsbx_runs{runtime=\"python-3.11\",engine=\"podman\",oci_runtime=\"/usr/bin/runsc\","
+                              "status=\"queued\"} 1\n"));
 }
 
 TEST_CASE("a session in use stays alive under an idle timeout shorter than a minute", "[web-api]")

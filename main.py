@@ -1,0 +1,1 @@
+print("on the host kernel")

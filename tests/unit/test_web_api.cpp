@@ -1076,7 +1076,9 @@ TEST_CASE("GET /runs/{id}/logs is runner::read_page: ended on an exactly full la
     auto token = w.user_with_session("alice", "password-a");
     auto alice = account::actor_for(*w.db, "alice");
     store::RunStore runs(*w.db);
-    auto id = runs.create({.runtime = "python-3.11", .engine = "podman", .user_id = alice.user_id}).id;
+    auto id =
+        runs.create({.runtime = "python-3.11", .engine = "podman", .user_id = alice.user_id, .oci_runtime = "runsc"})
+            .id;
     runs.append_output(id,
                        {{1, store::Stream::out, "a", true},
                         {2, store::Stream::err, "b", true},

@@ -1,1 +1,0 @@
-print("on the host kernel")

@@ -31,7 +31,9 @@ ALL_LDFLAGS  = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS)
 LDLIBS   := -lSQLiteCpp $(PKG_LIBS) -lboost_program_options -lcrypto -lpthread
 
 B := build
-LIB_SRCS  := $(sort $(wildcard lib/*.cpp lib/*/*.cpp))
+# lib/init is the code of sbx-init, which runs inside sandboxes: static, apart from libsbx.
+INIT_SRCS := $(sort $(wildcard lib/init/*.cpp))
+LIB_SRCS  := $(filter-out $(INIT_SRCS),$(sort $(wildcard lib/*.cpp lib/*/*.cpp)))
 CMD_SRCS  := $(sort $(wildcard cmd/*.cpp))
 CLI_SRCS  := $(sort $(wildcard cmd/cli/*.cpp))
 TEST_SRCS := $(sort $(wildcard tests/unit/*.cpp))
@@ -54,12 +56,21 @@ $(B)/libcli.a: $(CLI_SRCS:%.cpp=$(B)/%.o)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(B)/libinit.a: $(INIT_SRCS:%.cpp=$(B)/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Static: it is mounted into images that share no libraries with the host.
+bin/sbx-init: $(B)/cmd/sbx-init.o $(B)/libinit.a
+	@mkdir -p bin
+	$(CXX) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS) -o $@ $^ -lseccomp
+
 bin/%: $(B)/cmd/%.o $(B)/libcli.a $(B)/libsbx.a
 	@mkdir -p bin
 	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/unit-tests: $(TEST_SRCS:%.cpp=$(B)/%.o) $(B)/libsbx.a
-	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/unit-tests: $(TEST_SRCS:%.cpp=$(B)/%.o) $(B)/libsbx.a $(B)/libinit.a
+	$(CXX) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS) -lseccomp
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
@@ -96,12 +107,12 @@ asan:
 
 # ---- lint --------------------------------------------------------------------
 FORMAT_FILES = $(wildcard lib/*.?pp lib/*/*.?pp cmd/*.cpp cmd/*/*.?pp tests/unit/*.?pp)
-compile_commands.json: $(LIB_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) Makefile
-	contrib/dev/compile-commands "$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS)" $(LIB_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) > $@
+compile_commands.json: $(LIB_SRCS) $(INIT_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) Makefile
+	contrib/dev/compile-commands "$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS)" $(LIB_SRCS) $(INIT_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) > $@
 
 lint: compile_commands.json
 	clang-format --dry-run -Werror $(FORMAT_FILES)
-	clang-tidy -p . --quiet $(LIB_SRCS) $(CMD_SRCS) $(CLI_SRCS)
+	clang-tidy -p . --quiet $(LIB_SRCS) $(INIT_SRCS) $(CMD_SRCS) $(CLI_SRCS)
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -53,7 +53,8 @@ std::vector<std::string> installed_verbs(const fs::path& dir)
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         std::string name = it->path().filename().string();
-        if (name.starts_with("sbx-") && access(it->path().c_str(), X_OK) == 0)
+        // sbx-init lives beside the verbs but runs inside sandboxes: it is not one.
+        if (name.starts_with("sbx-") && name != "sbx-init" && access(it->path().c_str(), X_OK) == 0)
             verbs.push_back(name.substr(4));
     }
     std::sort(verbs.begin(), verbs.end());

@@ -19,6 +19,7 @@
 #include "runner/run_cgroup.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/run_service.hpp"
+#include "runner/sandbox_init.hpp"
 #include "runner/snapshot_dir.hpp"
 
 namespace sbx::runner {
@@ -35,9 +36,8 @@ constexpr milliseconds kill_retry_interval{500};
 constexpr milliseconds kill_backstop{3'000};
 // The engine CLI should end soon after its sandbox is killed; past this it is stopped too.
 constexpr milliseconds engine_grace{10'000};
-// Where the snapshot is mounted, and the command that seeds the work dir from it.
+// Where the snapshot is mounted; sbx-init seeds /work from it.
 constexpr const char* snapshot_mount = "/sbx/src";
-const std::vector<std::string> seed_work_dir = {"sh", "-c", "cp -R /sbx/src/. /work/ && exec \"$@\"", "sh"};
 
 enum class Why { exited, timed_out, cancelled, output_full };
 
@@ -85,6 +85,7 @@ class Supervisor {
     std::string container_;
     RunPlan plan_;
     const config::Runtime* runtime_ = nullptr;
+    std::filesystem::path init_; // sbx-init on the host
     std::unique_ptr<engine::Engine> engine_;
     std::optional<OutputRecorder> recorder_; // made once the plan says the output cap
     OutputRecorder::LiveSink live_;
@@ -113,6 +114,7 @@ void Supervisor::execute()
         if (!slot)
             return;
         engine_ = make_engine(context_.settings);
+        init_ = find_sandbox_init();
         if (auto cgroup = RunCgroup::create(context_.settings.instance, id_))
             cgroup_.emplace(std::move(*cgroup));
         if (runtime_->compile.empty())
@@ -167,7 +169,7 @@ engine::SandboxSpec Supervisor::sandbox(std::vector<std::string> argv) const
     spec.env = runtime_->env;
     for (const auto& [key, value] : plan_.env)
         spec.env[key] = value;
-    spec.binds = {{root_ / "src", snapshot_mount, true}};
+    spec.binds = {{root_ / "src", snapshot_mount, true}, sandbox_init_mount(init_)};
     // gVisor caps these sizes itself; /tmp is exec because toolchains run helpers from it.
     spec.tmpfs = {{"/work", limits.disk, true}, {"/tmp", limits.disk, true}};
     spec.limits.memory_bytes = limits.memory;
@@ -184,15 +186,13 @@ engine::SandboxSpec Supervisor::sandbox(std::vector<std::string> argv) const
 
 void Supervisor::one_stage()
 {
-    std::vector<std::string> argv = seed_work_dir;
-    for (auto& arg : config::expand_command(runtime_->run, plan_.entry))
-        argv.push_back(std::move(arg));
-    argv.insert(argv.end(), plan_.args.begin(), plan_.args.end());
+    std::vector<std::string> program = config::expand_command(runtime_->run, plan_.entry);
+    program.insert(program.end(), plan_.args.begin(), plan_.args.end());
     if (!runs_.advance(id_, store::RunStatus::running, "run", container_))
         return;
     process::UniqueFd input = plan_.open_stdin(root_);
     sandbox_may_exist_ = true;
-    process::Child child = engine_->run_attached(sandbox(argv), input.get());
+    process::Child child = engine_->run_attached(sandbox(under_init(program, snapshot_mount)), input.get());
     input.reset();
     StageOutcome outcome = pump(child, plan_.limits.wall_time);
     // run --rm removed a sandbox that ended by itself; only a killed one may linger.
@@ -205,13 +205,11 @@ void Supervisor::two_stages()
     if (!runs_.advance(id_, store::RunStatus::building, "compile", container_))
         return;
     sandbox_may_exist_ = true;
-    engine_->create(sandbox({"sleep", "infinity"}));
+    engine_->create(sandbox(idle_init()));
     engine_->start(container_);
 
-    std::vector<std::string> compile = seed_work_dir;
-    for (auto& arg : config::expand_command(runtime_->compile, plan_.entry))
-        compile.push_back(std::move(arg));
-    process::Child compiler = engine_->exec_attached(container_, compile);
+    process::Child compiler = engine_->exec_attached(
+        container_, under_init(config::expand_command(runtime_->compile, plan_.entry), snapshot_mount));
     if (!conclude(pump(compiler, plan_.limits.compile_time), "compile", false))
         return;
 
@@ -220,7 +218,7 @@ void Supervisor::two_stages()
     std::vector<std::string> run = config::expand_command(runtime_->run, plan_.entry);
     run.insert(run.end(), plan_.args.begin(), plan_.args.end());
     process::UniqueFd input = plan_.open_stdin(root_);
-    process::Child program = engine_->exec_attached(container_, run, input.get());
+    process::Child program = engine_->exec_attached(container_, under_init(run), input.get());
     input.reset();
     conclude(pump(program, plan_.limits.wall_time), "run", true);
 }

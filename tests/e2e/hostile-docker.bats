@@ -24,3 +24,6 @@ teardown() { e2e_teardown; }
 @test "docker: hostile: a program killing itself with SIGKILL is not reported as oom" { self_kill_is_not_oom; }
 @test "docker: hostile: runsc given as a path is refused with what to do; by name it runs under gVisor, recorded" { runsc_by_path; }
 @test "docker: hostile: runc is refused unless sbx.toml allows it, and the record says when it ran" { runc_only_when_allowed; }
+@test "docker: hostile: single writes of 64 KiB, 300 KB and 8 MB arrive whole, from four runtimes" { whole_output; }
+@test "docker: hostile: a background child holding the output does not hold the run" { background_child_does_not_hold_the_run; }
+@test "docker: hostile: namespaces, chroot, mount, keyrings and ptrace are refused inside (EPERM)" { namespaces_refused; }

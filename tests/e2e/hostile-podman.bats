@@ -24,3 +24,6 @@ teardown() { e2e_teardown; }
 @test "podman: hostile: a program killing itself with SIGKILL is not reported as oom" { self_kill_is_not_oom; }
 @test "podman: hostile: runsc given as a path runs under gVisor, and the record names it" { runsc_by_path; }
 @test "podman: hostile: runc is refused unless sbx.toml allows it, and the record says when it ran" { runc_only_when_allowed; }
+@test "podman: hostile: single writes of 64 KiB, 300 KB and 8 MB arrive whole, from four runtimes" { whole_output; }
+@test "podman: hostile: a background child holding the output does not hold the run" { background_child_does_not_hold_the_run; }
+@test "podman: hostile: namespaces, chroot, mount, keyrings and ptrace are refused inside (EPERM)" { namespaces_refused; }

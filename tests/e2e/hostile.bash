@@ -365,3 +365,150 @@ runc_only_when_allowed() {
     id=$(last_run)
     [ "$(field "$id" oci_runtime)" = runc ]
 }
+
+# Every byte a program writes is recorded, whatever the size of its writes: single writes
+# of 64 KiB, 300 KB and 8 MB to stdout, 300 KB to stderr between them, from each kind of
+# runtime (interpreted, compiled in two stages, JavaScript, shell). gVisor stops a write
+# to the host's pipe at the pipe's free space; sbx-init relays it whole.
+whole_output() {
+    local expected_out=$((65536 + 300000 + 8000000)) expected_err=300000 runtime file
+    cat >main.py <<'EOF'
+import os
+for fd, size in ((1, 65536), (1, 300000), (2, 300000), (1, 8000000)):
+    n = os.write(fd, b"p" * size)
+    assert n == size, f"os.write({fd}, {size}) returned {n}"
+EOF
+    cat >main.c <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+int main(void)
+{
+    const int fds[] = {1, 1, 2, 1};
+    const size_t sizes[] = {65536, 300000, 300000, 8000000};
+    char *buffer = malloc(8000000);
+    memset(buffer, 'c', 8000000);
+    for (int i = 0; i < 4; ++i) {
+        ssize_t n = write(fds[i], buffer, sizes[i]);
+        if (n != (ssize_t)sizes[i]) {
+            fprintf(stderr, "write(%d, %zu) returned %zd\n", fds[i], sizes[i], n);
+            return 1;
+        }
+    }
+    return 0;
+}
+EOF
+    cat >main.js <<'EOF'
+const fs = require("fs");
+for (const [fd, size] of [[1, 65536], [1, 300000], [2, 300000], [1, 8000000]]) {
+  const n = fs.writeSync(fd, Buffer.alloc(size, "n"));
+  if (n !== size) throw new Error(`writeSync(${fd}, ${size}) returned ${n}`);
+}
+EOF
+    cat >main.sh <<'EOF'
+printf '%65536s' '' | tr ' ' b
+printf '%300000s' '' | tr ' ' b
+printf '%300000s' '' | tr ' ' b >&2
+printf '%8000000s' ''
+EOF
+    for runtime in python-3.11:main.py c-gcc-12:main.c node-18:main.js bash-5.2:main.sh; do
+        file=${runtime#*:}
+        runtime=${runtime%%:*}
+        run_within 90 --separate-stderr sbx run -r "$runtime" "$file" --output-limit 16M --timeout 60s
+        echo "$runtime: stdout ${#output} bytes, stderr ${#stderr} bytes"
+        [ "$status" -eq 0 ]
+        [ "${#output}" -eq "$expected_out" ]
+        [ "${#stderr}" -eq "$expected_err" ]
+        id=$(last_run)
+        [ "$(field "$id" status)" = succeeded ]
+        [ "$(field "$id" output_bytes)" -eq $((expected_out + expected_err)) ]
+    done
+}
+
+# A program's end is the run's end, even when a process it started in the background
+# still holds its output open; what it wrote is all there.
+background_child_does_not_hold_the_run() {
+    printf 'sleep 60 &\necho started\nexit 3\n' >main.sh
+    run_within 20 --separate-stderr sbx run -r bash-5.2 main.sh
+    [ "$status" -eq 3 ]
+    [ "$output" = started ]
+    cat >main.c <<'EOF'
+#include <stdio.h>
+#include <unistd.h>
+int main(void)
+{
+    if (fork() == 0) {
+        sleep(60);
+        return 0;
+    }
+    printf("parent done\n");
+    return 4;
+}
+EOF
+    run_within 40 --separate-stderr sbx run -r c-gcc-12 main.c
+    [ "$status" -eq 4 ]
+    [ "$output" = "parent done" ]
+}
+
+# Inside gVisor a program still may not make namespaces, chroot, mount, use keyrings or
+# trace: each call fails with EPERM (clone3 with ENOSYS, so libc falls back to clone),
+# while fork, threads and the rest work.
+namespaces_refused() {
+    local call
+    cat >main.c <<'EOF'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static void report(const char *name, long rc)
+{
+    printf("%s %s\n", name, rc == -1 ? strerrorname_np(errno) : "ok");
+}
+static void *thread(void *arg) { return arg; }
+int main(void)
+{
+    report("unshare-user", unshare(CLONE_NEWUSER));
+    report("unshare-mount", unshare(CLONE_NEWNS));
+    report("unshare-net", unshare(CLONE_NEWNET));
+    report("clone-pid", syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0));
+    report("clone3", syscall(SYS_clone3, 0, 0));
+    report("setns", setns(0, 0));
+    report("chroot", chroot("/tmp"));
+    report("mount", mount("none", "/tmp", "tmpfs", 0, 0));
+    report("keyctl", syscall(SYS_keyctl, 0, 0, 0, 0, 0));
+    report("add_key", syscall(SYS_add_key, "user", "k", "v", 1, 0));
+    report("ptrace", ptrace(PTRACE_ATTACH, 1, 0, 0));
+    report("bpf", syscall(SYS_bpf, 0, 0, 0));
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    report("fork", child > 0 ? waitpid(child, 0, 0) : -1);
+    pthread_t t;
+    report("thread", pthread_create(&t, 0, thread, 0) == 0 ? pthread_join(t, 0) : -1);
+    return 0;
+}
+EOF
+    run_within 60 --separate-stderr sbx run -r c-gcc-12 main.c
+    echo "$stderr"
+    [ "$status" -eq 0 ]
+    for call in unshare-user unshare-mount unshare-net clone-pid setns chroot mount keyctl add_key ptrace bpf; do
+        [[ $output == *"$call EPERM"* ]] || { echo "$call was not refused with EPERM"; return 1; }
+    done
+    [[ $output == *"clone3 ENOSYS"* ]]
+    [[ $output == *"fork ok"* ]]
+    [[ $output == *"thread ok"* ]]
+    printf 'unshare -U -r id\necho "unshare: $?"\n' >main.sh
+    run_within 30 --separate-stderr sbx run -r bash-5.2 main.sh
+    [ "$status" -eq 0 ]
+    [[ $output != *"uid=0"* ]]
+    [ "$output" = "unshare: 1" ]
+}

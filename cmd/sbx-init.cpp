@@ -1,0 +1,52 @@
+// sbx-init: the first process of every sandbox, mounted read-only at /sbx/init. It is
+// static and self-contained, as the images it runs in have nothing in common.
+//   sbx-init run [--seed FROM TO] -- PROGRAM [ARG...]   fill TO from FROM, run PROGRAM
+//   sbx-init idle                                      wait for programs started by exec
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "init/program.hpp"
+#include "init/seed.hpp"
+
+namespace {
+
+constexpr int usage_status = 125;
+
+int usage()
+{
+    std::cerr << "usage: sbx-init run [--seed FROM TO] -- PROGRAM [ARG...]\n"
+                 "       sbx-init idle\n";
+    return usage_status;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.size() == 1 && args[0] == "idle")
+        return sbx::init::idle();
+    if (args.empty() || args[0] != "run")
+        return usage();
+    std::size_t i = 1;
+    if (i < args.size() && args[i] == "--seed") {
+        if (i + 2 >= args.size())
+            return usage();
+        try {
+            sbx::init::seed_tree(args[i + 1], args[i + 2]);
+        } catch (const std::filesystem::filesystem_error& e) {
+            std::cerr << "sbx-init: cannot copy the run's files into " << args[i + 2] << ": " << e.code().message()
+                      << " (" << e.path1().string() << ")\n";
+            return 1;
+        }
+        i += 3;
+    }
+    if (i >= args.size() || args[i] != "--")
+        return usage();
+    sbx::init::ProgramOptions options;
+    options.argv.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+    return sbx::init::run_program(options);
+}

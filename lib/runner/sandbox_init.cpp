@@ -1,0 +1,51 @@
+#include "runner/sandbox_init.hpp"
+
+#include <unistd.h>
+
+#include "error.hpp"
+
+namespace sbx::runner {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* init_path = "/sbx/init";
+constexpr const char* init_name = "sbx-init";
+constexpr const char* work_dir = "/work";
+
+} // namespace
+
+fs::path find_sandbox_init()
+{
+    std::error_code ec;
+    fs::path self = fs::read_symlink("/proc/self/exe", ec).parent_path();
+    const fs::path places[] = {self / init_name, (self / ".." / "libexec" / "sbx" / init_name).lexically_normal()};
+    for (const auto& place : places)
+        if (::access(place.c_str(), X_OK) == 0)
+            return place;
+    throw Error(ErrorKind::unavailable, std::string(init_name) + " is not installed: looked for " + places[0].string() +
+                                            " and " + places[1].string() +
+                                            "; run `make install` (or `make` in a build tree)");
+}
+
+engine::BindMount sandbox_init_mount(const fs::path& binary)
+{
+    return {binary, init_path, true};
+}
+
+std::vector<std::string> under_init(const std::vector<std::string>& program, const std::string& seed_from)
+{
+    std::vector<std::string> argv = {init_path, "run"};
+    if (!seed_from.empty())
+        argv.insert(argv.end(), {"--seed", seed_from, work_dir});
+    argv.push_back("--");
+    argv.insert(argv.end(), program.begin(), program.end());
+    return argv;
+}
+
+std::vector<std::string> idle_init()
+{
+    return {init_path, "idle"};
+}
+
+} // namespace sbx::runner

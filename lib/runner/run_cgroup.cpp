@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <charconv>
 #include <fstream>
+#include <map>
+#include <set>
 #include <thread>
 
 namespace sbx::runner {
@@ -51,25 +53,41 @@ bool remove_tree(const fs::path& dir)
     return ::rmdir(dir.c_str()) == 0 || errno == ENOENT;
 }
 
+// The processes of cgroup `top` and of every cgroup below it; with `spare_monitor`, not
+// those of podman's "conmon" cgroup.
+std::set<pid_t> processes_of(const fs::path& top, bool spare_monitor)
+{
+    std::set<pid_t> found;
+    std::error_code ec;
+    auto read = [&](const fs::path& dir) {
+        std::ifstream procs(dir / "cgroup.procs");
+        for (pid_t pid; procs >> pid;)
+            if (pid > 1)
+                found.insert(pid);
+    };
+    if (!fs::is_directory(top, ec))
+        return found;
+    read(top);
+    for (fs::recursive_directory_iterator it(top, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!it->is_directory(ec))
+            continue;
+        if (spare_monitor && it->path().filename() == "conmon") {
+            it.disable_recursion_pending();
+            continue;
+        }
+        read(it->path());
+    }
+    return found;
+}
+
 } // namespace
 
 std::size_t RunCgroup::kill_processes() const
 {
     std::size_t killed = 0;
-    std::error_code ec;
-    const fs::path top = root_ / "memory" / parent_.substr(1);
-    for (fs::recursive_directory_iterator it(top, ec), end; !ec && it != end; it.increment(ec)) {
-        if (!it->is_directory(ec))
-            continue;
-        if (it->path().filename() == "conmon") {
-            it.disable_recursion_pending();
-            continue;
-        }
-        std::ifstream procs(it->path() / "cgroup.procs");
-        for (pid_t pid; procs >> pid;)
-            if (pid > 1 && ::kill(pid, SIGKILL) == 0)
-                ++killed;
-    }
+    for (pid_t pid : processes_of(root_ / "memory" / parent_.substr(1), true))
+        if (::kill(pid, SIGKILL) == 0)
+            ++killed;
     return killed;
 }
 
@@ -110,11 +128,11 @@ RunCgroup::~RunCgroup()
     }
 }
 
-std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
-                                                 const std::function<bool(std::int64_t)>& ended, bool dry_run,
-                                                 const fs::path& root)
+std::vector<StaleRunCgroup> RunCgroup::remove_stale(const std::string& instance,
+                                                    const std::function<bool(std::int64_t)>& ended, bool dry_run,
+                                                    const fs::path& root)
 {
-    std::vector<std::string> removed;
+    std::map<std::int64_t, std::vector<fs::path>> dirs_of_run;
     for (const auto& hierarchy : hierarchies(root)) {
         std::error_code ec;
         fs::path base = hierarchy / ("sbx-" + instance);
@@ -124,11 +142,36 @@ std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
             if (!name.starts_with("run-") ||
                 std::from_chars(name.data() + 4, name.data() + name.size(), id).ec != std::errc{} || !ended(id))
                 continue;
-            if (dry_run || remove_tree(it->path()))
-                removed.push_back(it->path().string());
+            dirs_of_run[id].push_back(it->path());
         }
     }
-    return removed;
+    std::vector<StaleRunCgroup> stale;
+    for (const auto& [id, dirs] : dirs_of_run) {
+        StaleRunCgroup run{id, 0, {}};
+        // The run is over, yet its sandbox may live on: the engine may be down, or its kill
+        // may not have got through. Killed through its cgroups, it goes whatever the engine
+        // says, monitor and all; a process may fork meanwhile, so look again until none is left.
+        std::set<pid_t> signalled;
+        for (int round = 0; round < 100; ++round) {
+            std::set<pid_t> left;
+            for (const auto& dir : dirs)
+                left.merge(processes_of(dir, false));
+            if (left.empty() || dry_run) {
+                signalled.merge(left);
+                break;
+            }
+            for (pid_t pid : left)
+                if (::kill(pid, SIGKILL) == 0)
+                    signalled.insert(pid);
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        run.killed = signalled.size();
+        for (const auto& dir : dirs)
+            if (dry_run || remove_tree(dir))
+                run.removed.push_back(dir.string());
+        stale.push_back(std::move(run));
+    }
+    return stale;
 }
 
 ResourceUsage RunCgroup::usage() const

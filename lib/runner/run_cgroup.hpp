@@ -17,6 +17,13 @@ struct ResourceUsage {
     std::optional<std::int64_t> peak_memory_bytes;
 };
 
+/// What RunCgroup::remove_stale() did with the cgroups of one ended run.
+struct StaleRunCgroup {
+    std::int64_t run_id = 0;
+    std::size_t killed = 0;           ///< processes left in them and SIGKILLed (dry run: found)
+    std::vector<std::string> removed; ///< the directories removed (dry run: to remove)
+};
+
 class RunCgroup {
   public:
     /// Creates the run's cgroups under `root` (the cgroup v1 mount, normally /sys/fs/cgroup);
@@ -40,10 +47,13 @@ class RunCgroup {
     /// minutes). Returns how many were signalled.
     std::size_t kill_processes() const;
 
-    /// Removes the run cgroups of `instance` whose run `ended` says is over (gc's part).
-    static std::vector<std::string> remove_stale(const std::string& instance,
-                                                 const std::function<bool(std::int64_t run_id)>& ended, bool dry_run,
-                                                 const std::filesystem::path& root = "/sys/fs/cgroup");
+    /// gc's part: in every hierarchy, the run cgroups of `instance` whose run `ended` says
+    /// is over. Each process still in one (a sandbox the engine did not stop, its monitor)
+    /// is SIGKILLed, without asking the engine, which may be down; then they are removed.
+    /// One still busy stays for the next gc. With `dry_run` only says what it would do.
+    static std::vector<StaleRunCgroup> remove_stale(const std::string& instance,
+                                                    const std::function<bool(std::int64_t run_id)>& ended, bool dry_run,
+                                                    const std::filesystem::path& root = "/sys/fs/cgroup");
 
   private:
     RunCgroup(std::filesystem::path root, std::string parent) : root_(std::move(root)), parent_(std::move(parent)) {}

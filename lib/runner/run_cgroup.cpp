@@ -128,9 +128,11 @@ RunCgroup::~RunCgroup()
     }
 }
 
-std::vector<StaleRunCgroup> RunCgroup::remove_stale(const std::string& instance,
-                                                    const std::function<bool(std::int64_t)>& ended, bool dry_run,
-                                                    const fs::path& root)
+namespace {
+
+// The cgroups of instance's ended runs in every hierarchy, by run.
+std::map<std::int64_t, std::vector<fs::path>>
+stale_dirs(const std::string& instance, const std::function<bool(std::int64_t)>& ended, const fs::path& root)
 {
     std::map<std::int64_t, std::vector<fs::path>> dirs_of_run;
     for (const auto& hierarchy : hierarchies(root)) {
@@ -145,17 +147,23 @@ std::vector<StaleRunCgroup> RunCgroup::remove_stale(const std::string& instance,
             dirs_of_run[id].push_back(it->path());
         }
     }
-    std::vector<StaleRunCgroup> stale;
-    for (const auto& [id, dirs] : dirs_of_run) {
-        StaleRunCgroup run{id, 0, {}};
-        // The run is over, yet its sandbox may live on: the engine may be down, or its kill
-        // may not have got through. Killed through its cgroups, it goes whatever the engine
-        // says, monitor and all; a process may fork meanwhile, so look again until none is left.
+    return dirs_of_run;
+}
+
+} // namespace
+
+std::map<std::int64_t, std::size_t> RunCgroup::kill_stale(const std::string& instance,
+                                                          const std::function<bool(std::int64_t)>& ended, bool dry_run,
+                                                          const fs::path& root)
+{
+    std::map<std::int64_t, std::size_t> killed;
+    for (const auto& [id, dirs] : stale_dirs(instance, ended, root)) {
+        // A process may fork meanwhile: look again until none is left.
         std::set<pid_t> signalled;
         for (int round = 0; round < 100; ++round) {
             std::set<pid_t> left;
             for (const auto& dir : dirs)
-                left.merge(processes_of(dir, false));
+                left.merge(processes_of(dir, true));
             if (left.empty() || dry_run) {
                 signalled.merge(left);
                 break;
@@ -165,13 +173,32 @@ std::vector<StaleRunCgroup> RunCgroup::remove_stale(const std::string& instance,
                     signalled.insert(pid);
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
-        run.killed = signalled.size();
-        for (const auto& dir : dirs)
-            if (dry_run || remove_tree(dir))
-                run.removed.push_back(dir.string());
-        stale.push_back(std::move(run));
+        if (!signalled.empty())
+            killed[id] = signalled.size();
     }
-    return stale;
+    return killed;
+}
+
+std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
+                                                 const std::function<bool(std::int64_t)>& ended, bool dry_run,
+                                                 const fs::path& root)
+{
+    std::vector<fs::path> left;
+    for (const auto& [id, dirs] : stale_dirs(instance, ended, root))
+        left.insert(left.end(), dirs.begin(), dirs.end());
+    std::vector<std::string> removed;
+    // A monitor leaves its cgroup a moment after the sandbox it watched has died.
+    for (int round = 0; round < 20 && !left.empty(); ++round) {
+        if (round > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::erase_if(left, [&](const fs::path& dir) {
+            if (!dry_run && !remove_tree(dir))
+                return false;
+            removed.push_back(dir.string());
+            return true;
+        });
+    }
+    return removed;
 }
 
 ResourceUsage RunCgroup::usage() const

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,13 +16,6 @@ namespace sbx::runner {
 struct ResourceUsage {
     std::optional<std::int64_t> cpu_ms;
     std::optional<std::int64_t> peak_memory_bytes;
-};
-
-/// What RunCgroup::remove_stale() did with the cgroups of one ended run.
-struct StaleRunCgroup {
-    std::int64_t run_id = 0;
-    std::size_t killed = 0;           ///< processes left in them and SIGKILLed (dry run: found)
-    std::vector<std::string> removed; ///< the directories removed (dry run: to remove)
 };
 
 class RunCgroup {
@@ -47,13 +41,20 @@ class RunCgroup {
     /// minutes). Returns how many were signalled.
     std::size_t kill_processes() const;
 
-    /// gc's part: in every hierarchy, the run cgroups of `instance` whose run `ended` says
-    /// is over. Each process still in one (a sandbox the engine did not stop, its monitor)
-    /// is SIGKILLed, without asking the engine, which may be down; then they are removed.
-    /// One still busy stays for the next gc. With `dry_run` only says what it would do.
-    static std::vector<StaleRunCgroup> remove_stale(const std::string& instance,
-                                                    const std::function<bool(std::int64_t run_id)>& ended, bool dry_run,
-                                                    const std::filesystem::path& root = "/sys/fs/cgroup");
+    /// gc's first part: in every hierarchy, the run cgroups of `instance` whose run `ended`
+    /// says is over. Each process still in one (a sandbox the engine did not stop) is
+    /// SIGKILLed without asking the engine, which may be down; the engine's monitor (podman's
+    /// conmon) is spared, as the engine needs it to remove the container. Returns how many
+    /// were signalled (with `dry_run`: found) per run, for the runs with any.
+    static std::map<std::int64_t, std::size_t> kill_stale(const std::string& instance,
+                                                          const std::function<bool(std::int64_t run_id)>& ended,
+                                                          bool dry_run,
+                                                          const std::filesystem::path& root = "/sys/fs/cgroup");
+    /// gc's last part: removes those cgroups, waiting a moment for a monitor to leave; one
+    /// still busy stays for the next gc. Returns the directories removed (or to remove).
+    static std::vector<std::string> remove_stale(const std::string& instance,
+                                                 const std::function<bool(std::int64_t run_id)>& ended, bool dry_run,
+                                                 const std::filesystem::path& root = "/sys/fs/cgroup");
 
   private:
     RunCgroup(std::filesystem::path root, std::string parent) : root_(std::move(root)), parent_(std::move(parent)) {}

@@ -39,7 +39,7 @@ int gc(int argc, char** argv)
     }
     if (report.engine_error.empty())
         return 0;
-    std::cerr << "sbx-gc: containers not checked: " << report.engine_error << '\n';
+    std::cerr << "sbx-gc: warning: containers not checked (the rest is done): " << report.engine_error << '\n';
     return sbx::exit_code(sbx::ErrorKind::unavailable);
 }
 

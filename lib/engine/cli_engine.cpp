@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "engine/inspect.hpp"
+#include "engine/sandbox_etc.hpp"
 #include "engine/spec_check.hpp"
 #include "error.hpp"
 
@@ -155,7 +156,10 @@ std::vector<std::string> CliEngine::create_argv(const SandboxSpec& spec) const
     for (const auto& mount : spec.tmpfs)
         argv.push_back("--tmpfs=" + mount.target + ":rw," + (mount.exec ? "exec" : "noexec") +
                        ",nosuid,nodev,size=" + std::to_string(mount.size_bytes));
-    for (const auto& bind : spec.binds)
+    std::vector<BindMount> binds = spec.binds;
+    for (auto& bind : sandbox_etc_binds(etc_dir()))
+        binds.push_back(std::move(bind));
+    for (const auto& bind : binds)
         argv.push_back("--mount=type=bind,source=" + bind.source.string() + ",target=" + bind.target +
                        (bind.read_only ? ",readonly" : ""));
     // Always NAME=VALUE: a bare NAME would copy the variable from the engine's environment.
@@ -174,9 +178,27 @@ std::vector<std::string> CliEngine::create_argv(const SandboxSpec& spec) const
     return argv;
 }
 
+std::filesystem::path CliEngine::etc_dir() const
+{
+    return config_.work_dir / "sandbox-etc";
+}
+
+void CliEngine::prepare_etc()
+{
+    if (etc_written_)
+        return;
+    // Without a place of sbx's own for them the sandbox would get the engine's files.
+    if (config_.work_dir.empty() || !config_.work_dir.is_absolute())
+        throw Error(ErrorKind::config, "the engine needs an absolute work dir (sbx's run dir) to keep the "
+                                       "sandboxes' /etc/resolv.conf and /etc/hosts in");
+    write_sandbox_etc(etc_dir());
+    etc_written_ = true;
+}
+
 std::string CliEngine::create(const SandboxSpec& spec)
 {
     std::vector<std::string> argv = create_argv(spec);
+    prepare_etc();
     if (!runtime_checked_)
         check_runtime();
     return last_line(run_checked(argv).out);
@@ -199,6 +221,7 @@ process::Child CliEngine::start_attached(const std::string& id, int stdin_fd)
 process::Child CliEngine::run_attached(const SandboxSpec& spec, int stdin_fd)
 {
     std::vector<std::string> argv = create_argv(spec);
+    prepare_etc();
     argv.front() = "run";
     // Removed by the engine as it exits, so a one-stage run costs one CLI call.
     argv.insert(argv.begin() + 1, "--rm");

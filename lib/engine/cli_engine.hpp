@@ -51,11 +51,16 @@ class CliEngine : public Engine {
   private:
     process::Command command(const std::vector<std::string>& args) const;
     std::vector<std::string> create_argv(const SandboxSpec& spec) const;
+    /// Where the sandboxes' fixed /etc files are kept: sandbox-etc/ in the work dir.
+    std::filesystem::path etc_dir() const;
+    /// Writes those files once per engine; throws Error(config) without a work dir.
+    void prepare_etc();
 
     EngineConfig config_;
     std::shared_ptr<process::CommandRunner> runner_;
     process::Environment environment_;
     std::atomic<bool> runtime_checked_{false};
+    std::atomic<bool> etc_written_{false};
 };
 
 std::unique_ptr<Engine> make_podman_engine(EngineConfig config, std::shared_ptr<process::CommandRunner> runner);

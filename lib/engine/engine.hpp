@@ -152,7 +152,9 @@ struct EngineConfig {
     std::string instance = "default";  ///< the sbx.instance label of every sandbox
     /// Where the engine's CLI runs. runsc leaves an empty "oom" file in its working
     /// directory when a sandbox hits its memory limit: it belongs in sbx's own state, not
-    /// in the directory `sbx run` was started from. Empty: the caller's.
+    /// in the directory `sbx run` was started from. It also keeps the fixed /etc/resolv.conf
+    /// and /etc/hosts every sandbox gets (sandbox-etc/): create() and run_attached() throw
+    /// Error(config) without an absolute one.
     std::filesystem::path work_dir;
     /// An OCI runtime other than runsc runs user code on the host kernel: make_engine()
     /// refuses one unless this is set (from sbx.toml's allow_unsandboxed_runtime).

@@ -77,6 +77,8 @@ void check_spec(const SandboxSpec& spec, bool runsc)
     for (const auto& bind : spec.binds) {
         check_path("binds", bind.source.string());
         check_path("binds", bind.target);
+        if (bind.target == "/etc/resolv.conf" || bind.target == "/etc/hosts")
+            bad_spec("binds", bind.target + " is set by sbx itself (fixed, so the host's network stays unseen)");
         workdir_mounted = workdir_mounted || bind.target == spec.workdir;
     }
     if (!has_tmp)

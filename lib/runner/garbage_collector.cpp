@@ -127,14 +127,18 @@ GcReport collect_garbage(RunContext& context, bool dry_run)
         auto run = runs.find(id);
         return !run || store::is_final(run->status);
     };
-    for (const auto& path : RunCgroup::remove_stale(settings.instance, ended, dry_run))
-        report.actions.push_back({"remove-cgroup", path, "run ended"});
-
     try {
         remove_containers(context, runs, report);
     } catch (const Error& e) {
         report.engine_error = e.what();
     }
+    // Whatever the engine did not stop, because it is down or lost track of it, is killed
+    // through the cgroups, which need no engine.
+    for (const auto& [id, killed] : RunCgroup::kill_stale(settings.instance, ended, dry_run))
+        report.actions.push_back({"kill-processes", "run " + std::to_string(id),
+                                  std::to_string(killed) + " left in its cgroups after it ended"});
+    for (const auto& path : RunCgroup::remove_stale(settings.instance, ended, dry_run))
+        report.actions.push_back({"remove-cgroup", path, "run ended"});
     return report;
 }
 

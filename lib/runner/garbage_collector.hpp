@@ -9,7 +9,9 @@
 namespace sbx::runner {
 
 struct GcAction {
-    std::string action; ///< "mark-lost", "remove-container", "remove-snapshot", "expire-run"
+    /// "mark-lost", "remove-snapshot", "expire-run", "expire-sessions", "kill-processes",
+    /// "remove-cgroup", "remove-container"
+    std::string action;
     std::string target; ///< "run 12", a container name, a directory
     std::string detail; ///< why
 };

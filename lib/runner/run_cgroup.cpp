@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <charconv>
 #include <fstream>
+#include <map>
+#include <set>
 #include <thread>
 
 namespace sbx::runner {
@@ -51,25 +53,41 @@ bool remove_tree(const fs::path& dir)
     return ::rmdir(dir.c_str()) == 0 || errno == ENOENT;
 }
 
+// The processes of cgroup `top` and of every cgroup below it; with `spare_monitor`, not
+// those of podman's "conmon" cgroup.
+std::set<pid_t> processes_of(const fs::path& top, bool spare_monitor)
+{
+    std::set<pid_t> found;
+    std::error_code ec;
+    auto read = [&](const fs::path& dir) {
+        std::ifstream procs(dir / "cgroup.procs");
+        for (pid_t pid; procs >> pid;)
+            if (pid > 1)
+                found.insert(pid);
+    };
+    if (!fs::is_directory(top, ec))
+        return found;
+    read(top);
+    for (fs::recursive_directory_iterator it(top, ec), end; !ec && it != end; it.increment(ec)) {
+        if (!it->is_directory(ec))
+            continue;
+        if (spare_monitor && it->path().filename() == "conmon") {
+            it.disable_recursion_pending();
+            continue;
+        }
+        read(it->path());
+    }
+    return found;
+}
+
 } // namespace
 
 std::size_t RunCgroup::kill_processes() const
 {
     std::size_t killed = 0;
-    std::error_code ec;
-    const fs::path top = root_ / "memory" / parent_.substr(1);
-    for (fs::recursive_directory_iterator it(top, ec), end; !ec && it != end; it.increment(ec)) {
-        if (!it->is_directory(ec))
-            continue;
-        if (it->path().filename() == "conmon") {
-            it.disable_recursion_pending();
-            continue;
-        }
-        std::ifstream procs(it->path() / "cgroup.procs");
-        for (pid_t pid; procs >> pid;)
-            if (pid > 1 && ::kill(pid, SIGKILL) == 0)
-                ++killed;
-    }
+    for (pid_t pid : processes_of(root_ / "memory" / parent_.substr(1), true))
+        if (::kill(pid, SIGKILL) == 0)
+            ++killed;
     return killed;
 }
 
@@ -110,11 +128,13 @@ RunCgroup::~RunCgroup()
     }
 }
 
-std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
-                                                 const std::function<bool(std::int64_t)>& ended, bool dry_run,
-                                                 const fs::path& root)
+namespace {
+
+// The cgroups of instance's ended runs in every hierarchy, by run.
+std::map<std::int64_t, std::vector<fs::path>>
+stale_dirs(const std::string& instance, const std::function<bool(std::int64_t)>& ended, const fs::path& root)
 {
-    std::vector<std::string> removed;
+    std::map<std::int64_t, std::vector<fs::path>> dirs_of_run;
     for (const auto& hierarchy : hierarchies(root)) {
         std::error_code ec;
         fs::path base = hierarchy / ("sbx-" + instance);
@@ -124,9 +144,59 @@ std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
             if (!name.starts_with("run-") ||
                 std::from_chars(name.data() + 4, name.data() + name.size(), id).ec != std::errc{} || !ended(id))
                 continue;
-            if (dry_run || remove_tree(it->path()))
-                removed.push_back(it->path().string());
+            dirs_of_run[id].push_back(it->path());
         }
+    }
+    return dirs_of_run;
+}
+
+} // namespace
+
+std::map<std::int64_t, std::size_t> RunCgroup::kill_stale(const std::string& instance,
+                                                          const std::function<bool(std::int64_t)>& ended, bool dry_run,
+                                                          const fs::path& root)
+{
+    std::map<std::int64_t, std::size_t> killed;
+    for (const auto& [id, dirs] : stale_dirs(instance, ended, root)) {
+        // A process may fork meanwhile: look again until none is left.
+        std::set<pid_t> signalled;
+        for (int round = 0; round < 100; ++round) {
+            std::set<pid_t> left;
+            for (const auto& dir : dirs)
+                left.merge(processes_of(dir, true));
+            if (left.empty() || dry_run) {
+                signalled.merge(left);
+                break;
+            }
+            for (pid_t pid : left)
+                if (::kill(pid, SIGKILL) == 0)
+                    signalled.insert(pid);
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        if (!signalled.empty())
+            killed[id] = signalled.size();
+    }
+    return killed;
+}
+
+std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
+                                                 const std::function<bool(std::int64_t)>& ended, bool dry_run,
+                                                 const fs::path& root)
+{
+    std::vector<fs::path> left;
+    for (const auto& [id, dirs] : stale_dirs(instance, ended, root))
+        left.insert(left.end(), dirs.begin(), dirs.end());
+    std::vector<std::string> removed;
+    // A monitor leaves its cgroup a moment after the sandbox it watched has died.
+    for (int round = 0; round < 20 && !left.empty(); ++round) {
+        if (round > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::erase_if(left, [&](const fs::path& dir) {
+            if (!dry_run && !remove_tree(dir))
+                return false;
+            removed.push_back(dir.string());
+            return true;
+        });
     }
     return removed;
 }

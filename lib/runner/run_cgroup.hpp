@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,7 +41,17 @@ class RunCgroup {
     /// minutes). Returns how many were signalled.
     std::size_t kill_processes() const;
 
-    /// Removes the run cgroups of `instance` whose run `ended` says is over (gc's part).
+    /// gc's first part: in every hierarchy, the run cgroups of `instance` whose run `ended`
+    /// says is over. Each process still in one (a sandbox the engine did not stop) is
+    /// SIGKILLed without asking the engine, which may be down; the engine's monitor (podman's
+    /// conmon) is spared, as the engine needs it to remove the container. Returns how many
+    /// were signalled (with `dry_run`: found) per run, for the runs with any.
+    static std::map<std::int64_t, std::size_t> kill_stale(const std::string& instance,
+                                                          const std::function<bool(std::int64_t run_id)>& ended,
+                                                          bool dry_run,
+                                                          const std::filesystem::path& root = "/sys/fs/cgroup");
+    /// gc's last part: removes those cgroups, waiting a moment for a monitor to leave; one
+    /// still busy stays for the next gc. Returns the directories removed (or to remove).
     static std::vector<std::string> remove_stale(const std::string& instance,
                                                  const std::function<bool(std::int64_t run_id)>& ended, bool dry_run,
                                                  const std::filesystem::path& root = "/sys/fs/cgroup");

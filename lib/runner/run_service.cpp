@@ -130,15 +130,16 @@ std::unique_ptr<store::Database> open_state(const config::Settings& settings)
 
 std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings)
 {
-    // The engine runs in sbx's run dir (see EngineConfig::work_dir); where that cannot be
-    // made yet, in the caller's, which only costs a stray file.
+    // The engine runs in sbx's run dir and keeps the sandboxes' /etc files there (see
+    // EngineConfig::work_dir); where it cannot be made yet, no sandbox can be made either,
+    // but the engine can still be asked about images and runtimes.
     std::error_code failed;
     std::filesystem::create_directories(settings.run_dir, failed);
     return engine::make_engine({settings.engine,
                                 settings.oci_runtime,
                                 {},
                                 settings.instance,
-                                failed ? std::filesystem::path{} : settings.run_dir,
+                                failed ? std::filesystem::path{} : std::filesystem::absolute(settings.run_dir),
                                 settings.allow_unsandboxed_runtime});
 }
 

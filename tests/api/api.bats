@@ -966,6 +966,49 @@ new_project() {
     expect 200
 }
 
+@test "slow clients: past 16 connections from one address the rest are 429; other addresses are answered at once" {
+    # Each holds a POST whose body drips a byte a second: nginx buffers bodies
+    # (fastcgi_request_buffering), so they cost no sbx-fcgi thread, and limit_conn caps them.
+    python3 "$BATS_TEST_DIRNAME/slow-clients.py" hold 127.0.0.1 "$PORT" "$(client_addr)" 20 6 >held.txt 2>&1 3>&- &
+    holder=$!
+    for _ in $(seq 100); do grep -q '^holding' held.txt && break; sleep 0.1; done
+    cat held.txt
+    [ "$(grep -c '^answered [0-9]*: 429$' held.txt)" -eq 4 ]
+    grep -qx 'holding 16' held.txt
+    # While they hold, another address gets its answers as fast as ever.
+    for _ in 1 2 3; do
+        FROM=127.0.0.1 api GET /healthz -m 5
+        expect 200
+        read -r took < <(curl -s -o /dev/null -w '%{time_total}\n' --interface 127.0.0.1 "$(stack_url)/healthz")
+        echo "healthz from 127.0.0.1: ${took}s"
+        awk -v t="$took" 'BEGIN { exit !(t < 1) }'
+    done
+    wait "$holder"
+    cat held.txt
+    # The byte-a-second drips were never cut off: nginx bounds the gap between reads of a
+    # body, not its total time (see contrib/nginx/sbx.conf).
+    grep -qx 'still open 16' held.txt
+    grep -q 'limiting connections by zone "sbx_addr"' "$STACK/nginx-error.log"
+}
+
+@test "slow clients: a request header or a body that stalls is cut off after 10 s, not 60" {
+    local slow="$BATS_TEST_DIRNAME/slow-clients.py"
+    python3 "$slow" stall 127.0.0.1 "$PORT" "$(client_addr)" header 20 >header.txt 2>&1 3>&- &
+    header_pid=$!
+    python3 "$slow" stall 127.0.0.1 "$PORT" "$(client_addr)" body 20 >body.txt 2>&1 3>&- &
+    body_pid=$!
+    wait "$header_pid" "$body_pid"
+    cat header.txt body.txt
+    # A header trickled a byte a second is cut off at client_header_timeout (its total time).
+    [[ $(cat header.txt) =~ ^closed\ after\ ([0-9]+)\.[0-9]\ s ]]
+    ((BASH_REMATCH[1] >= 9 && BASH_REMATCH[1] <= 13))
+    # A body that stops coming is cut off at client_body_timeout (the gap between reads).
+    [[ $(cat body.txt) =~ ^closed\ after\ ([0-9]+)\.[0-9]\ s ]]
+    ((BASH_REMATCH[1] >= 9 && BASH_REMATCH[1] <= 13))
+    FROM=127.0.0.1 api GET /healthz -m 5
+    expect 200
+}
+
 @test "kept-alive FastCGI connections: 12 held open at once (sbx-fcgi has 8 threads, nginx keeps 16 a worker) are all answered" {
     # nginx (fastcgi_keep_conn on; keepalive 16) holds idle connections open between
     # requests, up to 16 per worker process. Each must not cost sbx-fcgi a thread for as long

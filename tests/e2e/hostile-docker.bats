@@ -21,6 +21,7 @@ teardown() { e2e_teardown; }
 @test "docker: hostile: filling the work dir hits its cap (ENOSPC)" { fill_work_dir; }
 @test "docker: hostile: symlinks to host files do not make sbx read or touch them" { symlinks_to_host; }
 @test "docker: hostile: host and sbx environment variables are not visible inside" { host_env_hidden; }
+@test "docker: hostile: /etc/resolv.conf and /etc/hosts show nothing of the host's network" { host_network_files_hidden; }
 @test "docker: hostile: a program killing itself with SIGKILL is not reported as oom" { self_kill_is_not_oom; }
 @test "docker: hostile: runsc given as a path is refused with what to do; by name it runs under gVisor, recorded" { runsc_by_path; }
 @test "docker: hostile: runc is refused unless sbx.toml allows it, and the record says when it ran" { runc_only_when_allowed; }

@@ -512,3 +512,34 @@ EOF
     [[ $output != *"uid=0"* ]]
     [ "$output" = "unshare: 1" ]
 }
+
+# Nothing of the host's network setup shows inside: /etc/resolv.conf names no name server
+# (docker copies the host's) and /etc/hosts has localhost only (podman copies the host's
+# entries and adds its own), whatever the host's files say.
+host_network_files_hidden() {
+    printf '%s\n' 'cat /etc/resolv.conf' 'echo "--- hosts"' 'cat /etc/hosts' >main.sh
+    run_within 60 --separate-stderr sbx run -r bash-5.2 main.sh
+    [ "$status" -eq 0 ]
+    local resolv=${output%%--- hosts*} hosts=${output#*--- hosts} ns address names name
+    echo "host's resolv.conf: $(grep '^nameserver' /etc/resolv.conf | tr '\n' ' ')"
+    while read -r _ ns _; do
+        [[ $output != *"$ns"* ]] || { echo "the host's name server $ns is visible"; return 1; }
+    done < <(grep '^nameserver' /etc/resolv.conf)
+    ! grep -E '^[[:space:]]*(nameserver|search|domain)' <<<"$resolv"
+    # Every entry of /etc/hosts names localhost, at a loopback address.
+    while read -r address names; do
+        [[ -z $address || $address == \#* ]] && continue
+        [[ $address == 127.0.0.1 || $address == ::1 ]] || { echo "host entry: $address $names"; return 1; }
+        for name in $names; do
+            [[ $name =~ ^(localhost|ip6-localhost|ip6-loopback)$ ]] || { echo "host entry: $address $names"; return 1; }
+        done
+    done <<<"$hosts"
+    # The host's own addresses appear nowhere.
+    for address in $(hostname -I); do
+        [[ $output != *"$address"* ]] || { echo "the host's address $address is visible"; return 1; }
+    done
+    # And a program cannot change them.
+    printf '%s\n' 'echo "nameserver 10.9.9.9" >>/etc/resolv.conf && echo wrote' >write.sh
+    run_within 60 --separate-stderr sbx run -r bash-5.2 write.sh
+    [[ $output != *wrote* ]]
+}

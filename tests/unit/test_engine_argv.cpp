@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <sys/stat.h>
 
 #include "engine/engine.hpp"
@@ -34,8 +36,9 @@ SandboxSpec representative_spec()
     return spec;
 }
 
-// The arguments from the label options on: the same for both engines.
-const Argv shared_create_tail = {
+// The arguments from the label options on: the same for both engines. SANDBOX_ETC stands
+// for the engine's sandbox-etc directory.
+const Argv shared_create_tail_template = {
     "--network=none",
     "--read-only",
     "--cap-drop=all",
@@ -53,6 +56,8 @@ const Argv shared_create_tail = {
     "--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=16777216",
     "--mount=type=bind,source=/var/lib/sbx/runs/42/src,target=/src,readonly",
     "--mount=type=bind,source=/var/lib/sbx/runs/42/out,target=/out",
+    "--mount=type=bind,source=SANDBOX_ETC/resolv.conf,target=/etc/resolv.conf,readonly",
+    "--mount=type=bind,source=SANDBOX_ETC/hosts,target=/etc/hosts,readonly",
     "--env=GREETING=hello world; $(rm -rf /)",
     "--env=LANG=C.UTF-8",
     "--cgroup-parent=/sbx-test/run-42",
@@ -81,13 +86,31 @@ struct FakeRuntime {
 };
 
 struct Fixture {
+    sbx::test::TempDir work_dir;
     std::shared_ptr<RecordingRunner> runner = std::make_shared<RecordingRunner>();
     std::unique_ptr<Engine> engine;
     Fixture(const std::string& name, const std::string& runtime, bool allow_unsandboxed = false)
-        : engine(make_engine(EngineConfig{name, runtime, {}, "test", {}, allow_unsandboxed}, runner))
+        : engine(make_engine(EngineConfig{name, runtime, {}, "test", work_dir.path(), allow_unsandboxed}, runner))
     {
     }
+    std::filesystem::path sandbox_etc() const { return work_dir.path() / "sandbox-etc"; }
 };
+
+// shared_create_tail_template with f's sandbox-etc directory.
+Argv shared_create_tail(const Fixture& f)
+{
+    Argv tail = shared_create_tail_template;
+    for (auto& arg : tail)
+        if (auto at = arg.find("SANDBOX_ETC"); at != std::string::npos)
+            arg.replace(at, 11, f.sandbox_etc().string());
+    return tail;
+}
+
+std::string read_file(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 const char* docker_runtimes = R"({"io.containerd.runc.v2":{"path":"runc"},"runc":{"path":"runc"},)"
                               R"("runsc":{"path":"/usr/bin/runsc","runtimeArgs":["--network=none"]}})";
@@ -115,7 +138,48 @@ TEST_CASE("podman: create", "[engine]")
     Argv expected = concat(global, {"create", "--pull=never", "--name=sbx-test-42", "--label=sbx.instance=test",
                                     "--label=sbx.run=42", "--label=sbx.project=7", "--http-proxy=false",
                                     "--read-only-tmpfs=false"});
-    CHECK(f.runner->argvs() == std::vector<Argv>{concat(expected, shared_create_tail)});
+    CHECK(f.runner->argvs() == std::vector<Argv>{concat(expected, shared_create_tail(f))});
+}
+
+TEST_CASE("every sandbox gets sbx's fixed, read-only /etc/resolv.conf and /etc/hosts", "[engine]")
+{
+    const std::string fixed_hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+    for (const std::string name : {"podman", "docker"}) {
+        INFO(name);
+        FakeRuntime runsc;
+        const std::string runtime = name == "podman" ? runsc.path : "runsc";
+        Fixture f(name, runtime);
+        if (name == "docker")
+            f.runner->reply(0, docker_runtimes);
+        f.runner->reply(0, "0123abcd\n");
+        f.engine->create(representative_spec());
+        // No name server, and no host entry: only localhost.
+        CHECK(read_file(f.sandbox_etc() / "resolv.conf") == "# sbx: the sandbox has no network, so no name servers\n");
+        CHECK(read_file(f.sandbox_etc() / "hosts") == fixed_hosts);
+        struct stat st {};
+        REQUIRE(::stat((f.sandbox_etc() / "hosts").c_str(), &st) == 0);
+        CHECK((st.st_mode & 07777) == 0644);
+        // A file changed since is put right by the next engine, run_attached() as well.
+        std::ofstream(f.sandbox_etc() / "hosts") << "10.0.0.1 host\n";
+        auto runner = std::make_shared<RecordingRunner>();
+        auto again = make_engine(EngineConfig{name, runtime, {}, "test", f.work_dir.path()}, runner);
+        again->run_attached(representative_spec()).wait();
+        CHECK(read_file(f.sandbox_etc() / "hosts") == fixed_hosts);
+    }
+
+    // A spec may not bring its own.
+    for (const char* target : {"/etc/resolv.conf", "/etc/hosts"}) {
+        Fixture f("docker", "runsc");
+        SandboxSpec spec = representative_spec();
+        spec.binds.push_back({"/etc/resolv.conf", target, true});
+        CHECK(kind_of([&] { f.engine->create(spec); }) == sbx::ErrorKind::usage);
+    }
+    // Nor is any sandbox made without a place for them.
+    auto runner = std::make_shared<RecordingRunner>();
+    auto engine = make_engine(EngineConfig{"docker", "runsc", {}, "test"}, runner);
+    CHECK(kind_of([&] { engine->create(representative_spec()); }) == sbx::ErrorKind::config);
+    CHECK(kind_of([&] { engine->run_attached(representative_spec()); }) == sbx::ErrorKind::config);
+    CHECK(runner->argvs().empty());
 }
 
 TEST_CASE("docker: create checks the runtime first", "[engine]")
@@ -132,8 +196,8 @@ TEST_CASE("docker: create checks the runtime first", "[engine]")
                      "--label=sbx.run=42",
                      "--label=sbx.project=7",
                      "--runtime=runsc"};
-    CHECK(f.runner->argvs() ==
-          std::vector<Argv>{{"docker", "info", "--format={{json .Runtimes}}"}, concat(expected, shared_create_tail)});
+    CHECK(f.runner->argvs() == std::vector<Argv>{{"docker", "info", "--format={{json .Runtimes}}"},
+                                                 concat(expected, shared_create_tail(f))});
 
     // Checked once per engine.
     f.runner->reply(0, "4567\n");
@@ -216,14 +280,14 @@ TEST_CASE("run attached is create's argv as one run --rm", "[engine]")
                      "--label=sbx.project=7",
                      "--http-proxy=false",
                      "--read-only-tmpfs=false"};
-    CHECK(f.runner->argvs() == std::vector<Argv>{concat(expected, shared_create_tail)});
+    CHECK(f.runner->argvs() == std::vector<Argv>{concat(expected, shared_create_tail(f))});
 
     Fixture d("docker", "runsc");
     d.engine->run_attached(representative_spec()).wait();
     CHECK(d.runner->argvs().at(0) ==
           concat({"docker", "run", "--rm", "--pull=never", "--name=sbx-test-42", "--label=sbx.instance=test",
                   "--label=sbx.run=42", "--label=sbx.project=7", "--runtime=runsc"},
-                 shared_create_tail));
+                 shared_create_tail(d)));
 }
 
 TEST_CASE("exec attached runs a command in a running sandbox", "[engine]")

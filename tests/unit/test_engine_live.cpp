@@ -10,6 +10,7 @@
 
 #include "engine/engine.hpp"
 #include "error.hpp"
+#include "temp_dir.hpp"
 
 using namespace sbx::engine;
 using sbx::process::Captured;
@@ -55,7 +56,9 @@ SandboxSpec live_spec(const std::string& engine, const std::string& script)
 
 std::unique_ptr<Engine> ready_engine(const std::string& name)
 {
-    auto engine = make_engine(EngineConfig{name, "runsc", {}, "sbx-live-test"});
+    // Where the engine keeps the sandboxes' fixed /etc files: one for the whole test run.
+    static const sbx::test::TempDir work_dir;
+    auto engine = make_engine(EngineConfig{name, "runsc", {}, "sbx-live-test", work_dir.path()});
     INFO(name << ": the engine with runsc must be usable; for docker run contrib/docker/ensure-dockerd");
     REQUIRE_NOTHROW(engine->check_runtime());
     INFO("image " << image() << " is missing from " << name << ": `make images`, or set SBX_TEST_IMAGE");

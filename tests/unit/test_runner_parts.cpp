@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <thread>
+
 #include <sys/stat.h>
 
 #include <csignal>
@@ -276,4 +279,46 @@ TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")
         "test", [](std::int64_t id) { return id == 8; }, false, dir.path());
     CHECK(removed == std::vector<std::string>{(dir.path() / "pids/sbx-test/run-8").string()});
     CHECK(std::filesystem::exists(dir.path() / "memory/sbx-test/run-9"));
+}
+
+TEST_CASE("gc kills what is left in an ended run's cgroups without the engine, sparing conmon", "[cgroup]")
+{
+    sbx::test::TempDir dir;
+    dir.write("memory/tasks", "");
+    dir.write("pids/tasks", "");
+    auto sandbox = sbx::process::spawn({{"sleep", "60"}, {}}, {});
+    auto gofer = sbx::process::spawn({{"sleep", "60"}, {}}, {});
+    auto monitor = sbx::process::spawn({{"sleep", "60"}, {}}, {});
+    auto live = sbx::process::spawn({{"sleep", "60"}, {}}, {});
+    dir.write("memory/sbx-test/run-8/docker-1/cgroup.procs", std::to_string(sandbox.pid()) + "\n");
+    dir.write("pids/sbx-test/run-8/cgroup.procs", std::to_string(gofer.pid()) + "\n");
+    dir.write("pids/sbx-test/run-8/conmon/cgroup.procs", std::to_string(monitor.pid()) + "\n");
+    dir.write("memory/sbx-test/run-9/cgroup.procs", std::to_string(live.pid()) + "\n");
+    auto ended = [](std::int64_t id) { return id == 8; };
+
+    CHECK(RunCgroup::kill_stale("test", ended, true, dir.path()) == std::map<std::int64_t, std::size_t>{{8, 2}});
+    CHECK(::kill(sandbox.pid(), 0) == 0); // a dry run kills nothing
+
+    // Real cgroup files go with their processes; here the test takes them away once killed.
+    std::thread reaper([&] {
+        CHECK(sandbox.wait().signal == SIGKILL);
+        CHECK(gofer.wait().signal == SIGKILL);
+        std::filesystem::remove(dir.path() / "memory/sbx-test/run-8/docker-1/cgroup.procs");
+        std::filesystem::remove(dir.path() / "pids/sbx-test/run-8/cgroup.procs");
+    });
+    CHECK(RunCgroup::kill_stale("test", ended, false, dir.path()) == std::map<std::int64_t, std::size_t>{{8, 2}});
+    reaper.join();
+    // The monitor reports the end to its engine, and leaves by itself.
+    CHECK(::kill(monitor.pid(), 0) == 0);
+    monitor.kill(SIGKILL);
+    monitor.wait();
+    std::filesystem::remove(dir.path() / "pids/sbx-test/run-8/conmon/cgroup.procs");
+    CHECK(RunCgroup::remove_stale("test", ended, false, dir.path()).size() == 2);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "memory/sbx-test/run-8"));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "pids/sbx-test/run-8"));
+    // A run still going is not touched.
+    CHECK(::kill(live.pid(), 0) == 0);
+    live.kill(SIGKILL);
+    live.wait();
+    std::filesystem::remove(dir.path() / "memory/sbx-test/run-9/cgroup.procs");
 }

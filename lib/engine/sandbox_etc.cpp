@@ -1,0 +1,89 @@
+#include "engine/sandbox_etc.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "error.hpp"
+
+namespace sbx::engine {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct EtcFile {
+    const char* name;
+    const char* target;
+    const char* content;
+};
+
+// An empty resolv.conf leaves the C library asking 127.0.0.1, which has nothing to say.
+constexpr EtcFile etc_files[] = {
+    {"resolv.conf", "/etc/resolv.conf", "# sbx: the sandbox has no network, so no name servers\n"},
+    {"hosts", "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"},
+};
+
+bool has_content(const fs::path& path, const std::string& content)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return false;
+    std::string found((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return found == content;
+}
+
+[[noreturn]] void fail(const fs::path& path, const std::string& what)
+{
+    throw Error(ErrorKind::unavailable, path.string() + ": cannot " + what + ": " + std::strerror(errno));
+}
+
+void write_file(const fs::path& path, const std::string& content)
+{
+    fs::path aside = path;
+    aside += ".new-" + std::to_string(::getpid());
+    ::unlink(aside.c_str());
+    int fd = ::open(aside.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        fail(aside, "create");
+    // The umask must not take the sandbox's user's read access away.
+    bool written =
+        ::fchmod(fd, 0644) == 0 && ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    if (::close(fd) != 0 || !written) {
+        ::unlink(aside.c_str());
+        fail(aside, "write");
+    }
+    if (::rename(aside.c_str(), path.c_str()) != 0) {
+        ::unlink(aside.c_str());
+        fail(path, "replace");
+    }
+}
+
+} // namespace
+
+std::vector<BindMount> sandbox_etc_binds(const fs::path& dir)
+{
+    std::vector<BindMount> binds;
+    for (const auto& file : etc_files)
+        binds.push_back({dir / file.name, file.target, true});
+    return binds;
+}
+
+void write_sandbox_etc(const fs::path& dir)
+{
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw Error(ErrorKind::unavailable, dir.string() + ": cannot create: " + ec.message());
+    for (const auto& file : etc_files)
+        if (!has_content(dir / file.name, file.content))
+            write_file(dir / file.name, file.content);
+}
+
+} // namespace sbx::engine

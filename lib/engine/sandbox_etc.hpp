@@ -1,0 +1,21 @@
+#pragma once
+// The /etc files that would tell a sandbox about the host's network. Left to the engines,
+// /etc/resolv.conf names the host's name servers (docker) and /etc/hosts carries the host's
+// own entries (podman). Every sandbox gets fixed ones instead, bind-mounted read-only: it
+// has no network, so there is nothing to resolve but localhost.
+#include <filesystem>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace sbx::engine {
+
+/// The read-only bind mounts of the fixed files kept in `dir` (see write_sandbox_etc()).
+std::vector<BindMount> sandbox_etc_binds(const std::filesystem::path& dir);
+
+/// Makes `dir` and writes the fixed files into it, unless they are there already with that
+/// content. Each is written aside and renamed into place, so a sandbox made meanwhile
+/// mounts one whole file or the other. Throws Error(unavailable) when it cannot.
+void write_sandbox_etc(const std::filesystem::path& dir);
+
+} // namespace sbx::engine

@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# dockerd killed with -9 while sbx uses it: contrib/docker/ensure-dockerd brings it back, and
+# `sbx gc` reaps what a run left behind while it was down. These tests kill this machine's
+# dockerd, so they live with the other docker end-to-end files (bats runs the files one
+# after another) and always leave dockerd running.
+# shellcheck disable=SC2154 # status, output and stderr are set by bats `run`
+ENGINE=docker
+load helpers
+
+setup_file() { e2e_setup_file; }
+setup() { e2e_setup; }
+teardown() {
+    [[ -n ${squatter:-} ]] && kill "$squatter" 2>/dev/null
+    # Whatever happened, dockerd is up again for the tests that follow (fd 3 is bats' own:
+    # a dockerd holding it would keep bats waiting).
+    docker info >/dev/null 2>&1 || "$ROOT/contrib/docker/ensure-dockerd" 3>&-
+    e2e_teardown
+}
+
+# True while process PID exists and is not a zombie.
+alive() {
+    [[ -e /proc/$1 ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# Kills dockerd with SIGKILL, as the OOM killer or an impatient admin would, and waits
+# until it is gone.
+kill_dockerd() {
+    local pid
+    pid=$(cat /var/run/docker.pid)
+    [ "$(cat "/proc/$pid/comm")" = dockerd ]
+    kill -9 "$pid"
+    for _ in $(seq 100); do
+        alive "$pid" || return 0
+        sleep 0.1
+    done
+    echo "dockerd ($pid) still there 10 s after SIGKILL"
+    return 1
+}
+
+# The pids in every cgroup of run ID (all hierarchies, the engine's cgroups inside too).
+run_cgroup_pids() {
+    find /sys/fs/cgroup/*/"sbx-$INSTANCE/run-$1" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -un
+}
+
+@test "docker: ensure-dockerd brings dockerd back after kill -9, though its pid files now name other processes" {
+    kill_dockerd
+    # pids wrap within minutes here (pid_max is 32768): the pids in the files dockerd left
+    # come to belong to other processes, and dockerd will not start while its file names one.
+    sleep 300 3>&- &
+    squatter=$!
+    echo "$squatter" >/var/run/docker.pid
+    echo "$squatter" >/var/run/docker/containerd/containerd.pid
+    run_within 90 "$ROOT/contrib/docker/ensure-dockerd" 3>&-
+    [ "$status" -eq 0 ]
+    [[ $output == *"removing stale /var/run/docker.pid"* ]]
+    [[ $output == *"removing stale /var/run/docker/containerd/containerd.pid"* ]]
+    docker info >/dev/null
+    [ "$(cat "/proc/$(cat /var/run/docker.pid)/comm")" = dockerd ]
+    # The process that had the old pid is untouched.
+    alive "$squatter"
+    echo 'echo back' >main.sh
+    run_within 60 sbx run -r bash-5.2 main.sh
+    [ "$status" -eq 0 ]
+    [ "$output" = back ]
+}
+
+@test "docker: with dockerd down, gc kills what is left of a run through its cgroup and removes the cgroups" {
+    echo 'echo started; sleep 300' >main.sh
+    id=$(sbx run --detach -r bash-5.2 main.sh --timeout 200s)
+    wait_for_status "$id" running 60
+    for _ in $(seq 150); do
+        [[ $(sbx logs "$id" 2>/dev/null) == *started* ]] && break
+        sleep 0.2
+    done
+    [[ $(sbx logs "$id") == *started* ]]
+    # docker placed the sandbox under the run's cgroup (--cgroup-parent).
+    pids=$(run_cgroup_pids "$id")
+    echo "in the run's cgroups: $(ps -o pid=,comm= -p "${pids//$'\n'/,}" | tr '\n' ' ')"
+    [ -n "$pids" ]
+
+    kill_dockerd
+    # The supervisor's docker CLI loses dockerd: the run ends, its sandbox does not.
+    wait_for_end "$id" 60
+    echo "run $id: $(field "$id" status): $(field "$id" reason)"
+    sleep 1
+    local left=""
+    for pid in $pids; do alive "$pid" && left+=" $pid"; done
+    echo "still alive after the run ended:$left"
+    [ -n "$left" ]
+
+    run_within 60 --separate-stderr sbx gc
+    # The engine's failure is a warning: the rest of gc is done all the same.
+    [ "$status" -eq 69 ]
+    [[ $stderr == *"warning: containers not checked"*docker* ]]
+    [[ $output == *"kill-processes run $id"* ]]
+    [[ $output == *"remove-cgroup /sys/fs/cgroup/memory/sbx-$INSTANCE/run-$id "* ]]
+    for pid in $pids; do
+        ! alive "$pid" || { echo "pid $pid ($(cat "/proc/$pid/comm")) survived gc"; return 1; }
+    done
+    [ -z "$(run_cgroup_pids "$id")" ]
+    [ -z "$(find /sys/fs/cgroup/*/"sbx-$INSTANCE" -mindepth 1 -maxdepth 1 -name "run-$id" 2>/dev/null)" ]
+
+    # With dockerd back, the next gc removes the container, which teardown checks.
+    run_within 90 "$ROOT/contrib/docker/ensure-dockerd" 3>&-
+    [ "$status" -eq 0 ]
+    run_within 60 sbx gc
+    [ "$status" -eq 0 ]
+}

@@ -62,6 +62,8 @@ void explain_run(const store::RunRecord& run)
     case store::RunStatus::failed:
         if (run.stage == "compile")
             what = "did not compile: ";
+        else if (!run.reason.empty())
+            what = "was killed: "; // by sbx, at a limit the reason names
         break;
     default: break;
     }

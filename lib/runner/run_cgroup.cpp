@@ -210,4 +210,9 @@ ResourceUsage RunCgroup::usage() const
     return usage;
 }
 
+std::optional<std::int64_t> RunCgroup::host_tasks() const
+{
+    return read_number(root_ / "pids" / parent_.substr(1) / "pids.current");
+}
+
 } // namespace sbx::runner

@@ -34,6 +34,9 @@ class RunCgroup {
     /// The path to give the engine as --cgroup-parent, e.g. "/sbx-default/run-12".
     const std::string& parent() const noexcept { return parent_; }
     ResourceUsage usage() const;
+    /// Host tasks (processes and threads) of the sandbox now, gVisor's own included, from
+    /// the pids hierarchy; nullopt when it is not there.
+    std::optional<std::int64_t> host_tasks() const;
     /// SIGKILLs every process of the sandbox (runsc's sandbox and gofer), found through
     /// the memory hierarchy; the engine's monitor (podman's conmon) is spared, so that it
     /// reports the end. The backstop for an engine whose kill does not get through (a

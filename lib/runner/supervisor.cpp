@@ -39,7 +39,12 @@ constexpr milliseconds engine_grace{10'000};
 // Where the snapshot is mounted; sbx-init seeds /work from it.
 constexpr const char* snapshot_mount = "/sbx/src";
 
-enum class Why { exited, timed_out, cancelled, output_full };
+std::uint32_t sandbox_pids_backstop(const config::Limits& limits)
+{
+    return std::max<std::uint32_t>(engine::min_runsc_pids, limits.pids * 16);
+}
+
+enum class Why { exited, timed_out, cancelled, output_full, process_limit };
 
 // What the kill threads of one stage share with it.
 struct KillState {
@@ -71,6 +76,9 @@ class Supervisor {
     void one_stage();
     void two_stages();
     engine::SandboxSpec sandbox(std::vector<std::string> argv) const;
+    /// True once the sandbox's host tasks near the engine's pids backstop, which crashes
+    /// gVisor outright when reached.
+    bool near_task_backstop() const;
     StageOutcome pump(process::Child& child, milliseconds limit);
     bool cancel_requested();
     /// Ends the run from a stage's outcome; true when the stage succeeded and the run goes on.
@@ -177,11 +185,22 @@ engine::SandboxSpec Supervisor::sandbox(std::vector<std::string> argv) const
     // Processes are limited inside gVisor (fork fails, the sandbox lives); the engine's
     // pids limit only backstops the host, as gVisor crashes outright when it is reached.
     spec.limits.nproc = limits.pids;
-    spec.limits.pids = std::max<std::uint32_t>(engine::min_runsc_pids, limits.pids * 16);
+    spec.limits.pids = sandbox_pids_backstop(limits);
     spec.stdin_attached = plan_.has_stdin;
     if (cgroup_)
         spec.cgroup_parent = cgroup_->parent();
     return spec;
+}
+
+bool Supervisor::near_task_backstop() const
+{
+    // Under gVisor's ptrace platform a program that keeps forking grows host threads
+    // without end (about 700 a second here) while fork() inside already fails at nproc:
+    // the run is stopped a quarter below the backstop, some seconds before the crash.
+    if (!cgroup_)
+        return false;
+    auto tasks = cgroup_->host_tasks();
+    return tasks && *tasks >= std::int64_t{sandbox_pids_backstop(plan_.limits)} * 3 / 4;
 }
 
 void Supervisor::one_stage()
@@ -296,6 +315,8 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
         auto now = steady_clock::now();
         if (now >= deadline)
             kill(Why::timed_out);
+        if (!killed_at && near_task_backstop())
+            kill(Why::process_limit);
         if (now >= next_cancel_check) {
             next_cancel_check = now + cancel_check_interval;
             if (!killed_at && cancel_requested())
@@ -357,6 +378,13 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
         result.reason = stage + " time limit of " +
                         config::format_duration(stage == "compile" ? limits.compile_time : limits.wall_time) +
                         " reached";
+        result.signal = SIGKILL;
+        break;
+    case Why::process_limit:
+        result.status = store::RunStatus::failed;
+        result.reason = "process limit of " + std::to_string(limits.pids) +
+                        " reached: the program kept starting processes after fork() failed";
+        result.exit_code = 128 + SIGKILL;
         result.signal = SIGKILL;
         break;
     case Why::output_full:

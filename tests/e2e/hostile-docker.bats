@@ -16,6 +16,8 @@ teardown() { e2e_teardown; }
 @test "docker: hostile: an output flood is cut at the limit with a marker (output-limit, 137)" { output_flood; }
 @test "docker: hostile: an output flood still times out soon after its limit" { flood_times_out; }
 @test "docker: hostile: a fork bomb is bounded and the host is fine" { fork_bomb; }
+@test "docker: hostile: a C fork bomb ends failed at the process limit, naming it; gVisor does not crash" { fork_bomb_c; }
+@test "docker: hostile: fork() fails with EAGAIN at the process limit, and the program goes on" { fork_fails_at_the_limit; }
 @test "docker: hostile: there is no network but loopback" { no_network; }
 @test "docker: hostile: nothing outside /work and /tmp is writable" { no_writes_outside_work; }
 @test "docker: hostile: filling the work dir hits its cap (ENOSPC)" { fill_work_dir; }

@@ -16,6 +16,8 @@ teardown() { e2e_teardown; }
 @test "podman: hostile: an output flood is cut at the limit with a marker (output-limit, 137)" { output_flood; }
 @test "podman: hostile: an output flood still times out soon after its limit" { flood_times_out; }
 @test "podman: hostile: a fork bomb is bounded and the host is fine" { fork_bomb; }
+@test "podman: hostile: a C fork bomb ends failed at the process limit, naming it; gVisor does not crash" { fork_bomb_c; }
+@test "podman: hostile: fork() fails with EAGAIN at the process limit, and the program goes on" { fork_fails_at_the_limit; }
 @test "podman: hostile: there is no network but loopback" { no_network; }
 @test "podman: hostile: nothing outside /work and /tmp is writable" { no_writes_outside_work; }
 @test "podman: hostile: filling the work dir hits its cap (ENOSPC)" { fill_work_dir; }

@@ -98,8 +98,8 @@ EOF
     [[ $status -eq 124 || $status -eq 137 ]]
 }
 
-# A fork bomb is bounded: the run ends (failed, oom or timeout), the host still works and
-# no container is left (teardown checks that).
+# A shell fork bomb is bounded: the run ends (failed at the process limit, oom or
+# timeout), the host still works and no container is left (teardown checks that).
 fork_bomb() {
     cat >main.sh <<'EOF'
 bomb() { bomb | bomb & }
@@ -542,4 +542,59 @@ host_network_files_hidden() {
     printf '%s\n' 'echo "nameserver 10.9.9.9" >>/etc/resolv.conf && echo wrote' >write.sh
     run_within 60 --separate-stderr sbx run -r bash-5.2 write.sh
     [[ $output != *wrote* ]]
+}
+
+# The process limit is met inside: fork() fails with EAGAIN at about --pids processes,
+# and a program that handles it goes on and ends as it chooses.
+fork_fails_at_the_limit() {
+    cat >main.c <<'EOF'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    int started = 0;
+    for (;;) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            pause();
+            _exit(0);
+        }
+        if (pid < 0) {
+            printf("fork failed with %s after %d\n", strerrorname_np(errno), started);
+            break;
+        }
+        ++started;
+    }
+    fflush(stdout);
+    signal(SIGTERM, SIG_IGN); /* the children keep the default and end */
+    kill(0, SIGTERM);
+    return 0;
+}
+EOF
+    run_within 60 --separate-stderr sbx run -r c-gcc-12 main.c --pids 32
+    [[ $output =~ "fork failed with EAGAIN after "([0-9]+) ]]
+    local started=${BASH_REMATCH[1]}
+    echo "started $started"
+    ((started >= 16 && started <= 32))
+}
+
+# A C fork bomb, which under gVisor's ptrace platform grows host threads without end
+# although fork() fails inside: stopped before the host's backstop, which would crash
+# gVisor, as `failed` (137) with a reason naming the process limit, never runsc's own
+# messages.
+fork_bomb_c() {
+    printf '#include <unistd.h>\nint main(void) { for (;;) fork(); }\n' >main.c
+    run_within 60 --separate-stderr sbx run -r c-gcc-12 main.c --timeout 10s
+    [ "$status" -eq 137 ]
+    [[ $stderr == *"was killed: process limit of 256 reached"* ]]
+    [[ $stderr != *urpc* && $stderr != *WaitPID* ]]
+    id=$(last_run)
+    [ "$(field "$id" status)" = failed ]
+    [[ $(field "$id" reason) == "process limit of 256 reached"* ]]
+    host_is_fine
 }

@@ -154,8 +154,11 @@ std::vector<std::string> CliEngine::create_argv(const SandboxSpec& spec) const
     argv.push_back("--ulimit=nproc=" + std::to_string(limits.nproc) + ":" + std::to_string(limits.nproc));
     // Both engines' defaults differ (docker: noexec), so exec is always spelled out.
     for (const auto& mount : spec.tmpfs)
-        argv.push_back("--tmpfs=" + mount.target + ":rw," + (mount.exec ? "exec" : "noexec") +
-                       ",nosuid,nodev,size=" + std::to_string(mount.size_bytes));
+        if (mount.host_dir.empty())
+            argv.push_back("--tmpfs=" + mount.target + ":rw," + (mount.exec ? "exec" : "noexec") +
+                           ",nosuid,nodev,size=" + std::to_string(mount.size_bytes));
+        else // mounted nosuid, nodev and exec by sbx
+            argv.push_back("--mount=type=bind,source=" + mount.host_dir.string() + ",target=" + mount.target);
     std::vector<BindMount> binds = spec.binds;
     for (auto& bind : sandbox_etc_binds(etc_dir()))
         binds.push_back(std::move(bind));

@@ -38,6 +38,9 @@ struct TmpfsMount {
     std::string target; ///< absolute path in the sandbox
     std::uint64_t size_bytes = 0;
     bool exec = false; ///< programs may be run from it (needed where compiled binaries land)
+    /// When set, a tmpfs sbx has mounted on the host with this cap (and a cap on files,
+    /// which the engines' own tmpfs lack), bound in instead of one made by the engine.
+    std::filesystem::path host_dir;
 };
 
 struct SandboxLimits {

@@ -67,6 +67,8 @@ void check_spec(const SandboxSpec& spec, bool runsc)
     bool workdir_mounted = false;
     for (const auto& mount : spec.tmpfs) {
         check_path("tmpfs", mount.target);
+        if (!mount.host_dir.empty())
+            check_path("tmpfs", mount.host_dir.string());
         if (mount.size_bytes == 0)
             bad_spec("tmpfs", mount.target + " has no size cap");
         has_tmp = has_tmp || mount.target == "/tmp";

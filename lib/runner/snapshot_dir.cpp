@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "error.hpp"
+#include "runner/run_disk.hpp"
 
 namespace sbx::runner {
 namespace {
@@ -91,6 +92,7 @@ void SnapshotDir::set_stdin(std::string_view content)
 
 void remove_snapshot(const fs::path& root)
 {
+    unmount_below(root); // a run's disk, left by a supervisor that died
     std::error_code ec;
     fs::remove_all(root, ec); // removes symlinks themselves, never what they point to
     if (ec)

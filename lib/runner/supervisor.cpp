@@ -17,6 +17,7 @@
 #include "error.hpp"
 #include "runner/host_slots.hpp"
 #include "runner/run_cgroup.hpp"
+#include "runner/run_disk.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/run_service.hpp"
 #include "runner/sandbox_init.hpp"
@@ -98,6 +99,7 @@ class Supervisor {
     std::optional<OutputRecorder> recorder_; // made once the plan says the output cap
     OutputRecorder::LiveSink live_;
     std::optional<RunCgroup> cgroup_; // for CPU time and peak memory, when cgroups allow
+    std::optional<RunDisk> disk_;     // /work and /tmp
     bool sandbox_may_exist_ = false;
     bool ended_ = false;
     std::chrono::milliseconds earlier_stages_{0}; // wall time of the stages before this one
@@ -125,6 +127,7 @@ void Supervisor::execute()
         init_ = find_sandbox_init();
         if (auto cgroup = RunCgroup::create(context_.settings.instance, id_))
             cgroup_.emplace(std::move(*cgroup));
+        disk_.emplace(std::vector<fs::path>{root_ / "work", root_ / "tmp"}, plan_.limits.disk);
         if (runtime_->compile.empty())
             one_stage();
         else
@@ -138,6 +141,7 @@ void Supervisor::execute()
     }
     if (sandbox_may_exist_)
         remove_sandbox();
+    disk_.reset();
 }
 
 bool Supervisor::wait_for_admission()
@@ -178,8 +182,9 @@ engine::SandboxSpec Supervisor::sandbox(std::vector<std::string> argv) const
     for (const auto& [key, value] : plan_.env)
         spec.env[key] = value;
     spec.binds = {{root_ / "src", snapshot_mount, true}, sandbox_init_mount(init_)};
-    // gVisor caps these sizes itself; /tmp is exec because toolchains run helpers from it.
-    spec.tmpfs = {{"/work", limits.disk, true}, {"/tmp", limits.disk, true}};
+    // Host tmpfs mounts capped in bytes and files; /tmp is exec because toolchains run
+    // helpers from it.
+    spec.tmpfs = {{"/work", limits.disk, true, root_ / "work"}, {"/tmp", limits.disk, true, root_ / "tmp"}};
     spec.limits.memory_bytes = limits.memory;
     spec.limits.cpus = limits.cpus;
     // Processes are limited inside gVisor (fork fails, the sandbox lives); the engine's

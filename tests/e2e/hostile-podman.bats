@@ -21,6 +21,7 @@ teardown() { e2e_teardown; }
 @test "podman: hostile: there is no network but loopback" { no_network; }
 @test "podman: hostile: nothing outside /work and /tmp is writable" { no_writes_outside_work; }
 @test "podman: hostile: filling the work dir hits its cap (ENOSPC)" { fill_work_dir; }
+@test "podman: hostile: files are capped with the disk: past one per 4 KiB, ENOSPC in /work and /tmp" { many_files_fill_the_disk; }
 @test "podman: hostile: symlinks to host files do not make sbx read or touch them" { symlinks_to_host; }
 @test "podman: hostile: host and sbx environment variables are not visible inside" { host_env_hidden; }
 @test "podman: hostile: /etc/resolv.conf and /etc/hosts show nothing of the host's network" { host_network_files_hidden; }

@@ -598,3 +598,28 @@ fork_bomb_c() {
     [[ $(field "$id" reason) == "process limit of 256 reached"* ]]
     host_is_fine
 }
+
+# The disk limit covers files as well as bytes: one file per 4 KiB of --disk (2048 for
+# 8M), past which creating one fails with ENOSPC, in /work and in /tmp alike, and the
+# run goes on (gVisor's own tmpfs had no cap: a million files ended it out of memory).
+many_files_fill_the_disk() {
+    cat >main.py <<'EOF'
+import errno
+for folder in ("/work", "/tmp"):
+    n = 0
+    try:
+        while True:
+            open(f"{folder}/f{n}", "w").close()
+            n += 1
+    except OSError as e:
+        print(folder, n, errno.errorcode[e.errno])
+EOF
+    run_within 120 --separate-stderr sbx run -r python-3.11 main.py --disk 8M --timeout 60s
+    echo "$stderr"
+    [ "$status" -eq 0 ]
+    [[ ${lines[0]} =~ ^/work\ (20[0-9][0-9])\ ENOSPC$ ]]
+    [[ ${lines[1]} =~ ^/tmp\ (20[0-9][0-9])\ ENOSPC$ ]]
+    [ "$(field "$(last_run)" status)" = succeeded ]
+    # Nothing of the run's disks stays mounted on the host.
+    ! grep -q "$STATE" /proc/self/mountinfo
+}

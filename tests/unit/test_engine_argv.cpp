@@ -141,6 +141,22 @@ TEST_CASE("podman: create", "[engine]")
     CHECK(f.runner->argvs() == std::vector<Argv>{concat(expected, shared_create_tail(f))});
 }
 
+TEST_CASE("a tmpfs sbx mounted on the host is bound in, not made by the engine", "[engine]")
+{
+    FakeRuntime runsc;
+    Fixture f("podman", runsc.path);
+    f.runner->reply(0, "0123abcd\n");
+    SandboxSpec spec = representative_spec();
+    spec.tmpfs[0].host_dir = "/var/lib/sbx/runs/42/work";
+    f.engine->create(spec);
+    REQUIRE(f.runner->argvs().size() == 1);
+    auto argv = f.runner->argvs()[0];
+    CHECK(std::find(argv.begin(), argv.end(), "--mount=type=bind,source=/var/lib/sbx/runs/42/work,target=/work") !=
+          argv.end());
+    CHECK(std::find(argv.begin(), argv.end(), "--tmpfs=/work:rw,exec,nosuid,nodev,size=67108864") == argv.end());
+    CHECK(std::find(argv.begin(), argv.end(), "--tmpfs=/tmp:rw,noexec,nosuid,nodev,size=16777216") != argv.end());
+}
+
 TEST_CASE("every sandbox gets sbx's fixed, read-only /etc/resolv.conf and /etc/hosts", "[engine]")
 {
     const std::string fixed_hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include <sys/stat.h>
@@ -13,6 +15,7 @@
 #include "runner/limits.hpp"
 #include "runner/output_recorder.hpp"
 #include "runner/run_cgroup.hpp"
+#include "runner/run_disk.hpp"
 #include "runner/snapshot_dir.hpp"
 #include "temp_dir.hpp"
 
@@ -321,4 +324,43 @@ TEST_CASE("gc kills what is left in an ended run's cgroups without the engine, s
     live.kill(SIGKILL);
     live.wait();
     std::filesystem::remove(dir.path() / "memory/sbx-test/run-9/cgroup.procs");
+}
+
+TEST_CASE("a run's disk caps bytes and files, and is unmounted however the run ends", "[disk]")
+{
+    sbx::test::TempDir dir;
+    const auto work = dir.path() / "runs" / "7" / "work";
+    const auto tmp = dir.path() / "runs" / "7" / "tmp";
+    auto mounted = [](const std::filesystem::path& p) {
+        std::ifstream mountinfo("/proc/self/mountinfo");
+        std::string all((std::istreambuf_iterator<char>(mountinfo)), {});
+        return all.find(" " + std::filesystem::weakly_canonical(p).string() + " ") != std::string::npos;
+    };
+    CHECK(RunDisk::files_for(64 * 1024 * 1024) == 16384);
+    CHECK(RunDisk::files_for(1024 * 1024) == 1024);
+    {
+        RunDisk disk({work, tmp}, 1024 * 1024);
+        CHECK(mounted(work));
+        CHECK(mounted(tmp));
+        struct stat st {};
+        REQUIRE(::stat(tmp.c_str(), &st) == 0);
+        CHECK((st.st_mode & 07777) == 01777);
+        CHECK(st.st_uid == 10000);
+        std::size_t made = 0;
+        for (; made < 5000; ++made)
+            if (!std::ofstream(work / ("f" + std::to_string(made))))
+                break;
+        CHECK(made < 1024); // the root inode counts as one
+        CHECK(made > 1000);
+    }
+    CHECK_FALSE(mounted(work));
+    CHECK_FALSE(mounted(tmp));
+
+    // A supervisor that died left its disk: removing the snapshot unmounts it first.
+    auto left = std::make_unique<RunDisk>(std::vector<std::filesystem::path>{work}, 1024 * 1024);
+    std::ofstream(work / "kept") << "x";
+    remove_snapshot(dir.path() / "runs" / "7");
+    CHECK_FALSE(mounted(work));
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "runs" / "7"));
+    left.reset(); // unmounting again is harmless
 }

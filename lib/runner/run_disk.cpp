@@ -43,12 +43,12 @@ std::uint64_t RunDisk::files_for(std::uint64_t size_bytes)
     return std::max(least_files, size_bytes / bytes_per_file);
 }
 
-RunDisk::RunDisk(std::vector<fs::path> targets, std::uint64_t size_bytes, bool world_writable_tmp)
+RunDisk::RunDisk(const std::vector<fs::path>& targets, std::uint64_t size_bytes)
 {
     for (const auto& target : targets) {
         std::error_code ec;
         fs::create_directories(target, ec);
-        bool tmp = world_writable_tmp && target.filename() == "tmp";
+        bool tmp = target.filename() == "tmp"; // /tmp is 1777, as everywhere
         std::string options = "size=" + std::to_string(size_bytes) +
                               ",nr_inodes=" + std::to_string(files_for(size_bytes)) +
                               ",uid=" + std::to_string(sandbox_uid) + ",gid=" + std::to_string(sandbox_uid) +

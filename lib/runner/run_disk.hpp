@@ -12,9 +12,9 @@ namespace sbx::runner {
 class RunDisk {
   public:
     /// Mounts one tmpfs of `size_bytes` and files_for(size_bytes) files at each of
-    /// `targets` (created), owned by the sandbox's user. Throws Error(unavailable) naming
-    /// the directory when it cannot (sbx must run as root).
-    RunDisk(std::vector<std::filesystem::path> targets, std::uint64_t size_bytes, bool world_writable_tmp = true);
+    /// `targets` (created), owned by the sandbox's user (a target named "tmp" is 1777).
+    /// Throws Error(unavailable) naming the directory when it cannot (sbx must run as root).
+    RunDisk(const std::vector<std::filesystem::path>& targets, std::uint64_t size_bytes);
     /// Unmounts them (lazily: a sandbox still going down keeps its view until it is gone).
     ~RunDisk();
     RunDisk(const RunDisk&) = delete;

@@ -82,6 +82,9 @@ class Supervisor {
     bool near_task_backstop() const;
     StageOutcome pump(process::Child& child, milliseconds limit);
     bool cancel_requested();
+    /// After the engine's CLI ended a stage with `code`: true when the engine itself no
+    /// longer answers, so the code is the CLI's, not the program's.
+    bool engine_went_away(int code);
     /// Ends the run from a stage's outcome; true when the stage succeeded and the run goes on.
     bool conclude(const StageOutcome& outcome, const std::string& stage, bool last);
     void end(const store::RunEnd& end);
@@ -352,6 +355,20 @@ bool Supervisor::cancel_requested()
     return runs_.get(id_).cancel_requested;
 }
 
+bool Supervisor::engine_went_away(int code)
+{
+    // The CLIs' own failures are 125 and up (and signals): a program's usual non-zero
+    // exit costs no extra engine call.
+    if (code < 125)
+        return false;
+    try {
+        engine_->inspect(container_);
+    } catch (const Error& e) {
+        return e.kind() == ErrorKind::unavailable;
+    }
+    return false;
+}
+
 bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage, bool last)
 {
     const config::Limits& limits = plan_.limits;
@@ -401,6 +418,13 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
         if (outcome.status.signal != 0) {
             result.status = store::RunStatus::error;
             result.reason = std::string(engine_->name()) + " ended by " + outcome.status.describe();
+        } else if (engine_went_away(code)) {
+            // Whatever the engine left running is stopped by sbx, within the run's limits.
+            if (cgroup_)
+                cgroup_->kill_processes();
+            result.status = store::RunStatus::error;
+            result.reason = std::string(engine_->name()) + " went away during the " + stage +
+                            " stage (its CLI exited " + std::to_string(code) + "); the program's own end is unknown";
         } else if (code == 137 && near_memory_limit) {
             result.status = store::RunStatus::oom;
             result.reason = "out of memory (limit " + config::format_bytes(limits.memory) + ")";

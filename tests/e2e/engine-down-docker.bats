@@ -64,7 +64,7 @@ run_cgroup_pids() {
     [ "$output" = back ]
 }
 
-@test "docker: with dockerd down, gc kills what is left of a run through its cgroup and removes the cgroups" {
+@test "docker: with dockerd and the supervisor gone, gc kills what is left of a run through its cgroup" {
     echo 'echo started; sleep 300' >main.sh
     id=$(sbx run --detach -r bash-5.2 main.sh --timeout 200s)
     wait_for_status "$id" running 60
@@ -78,14 +78,14 @@ run_cgroup_pids() {
     echo "in the run's cgroups: $(ps -o pid=,comm= -p "${pids//$'\n'/,}" | tr '\n' ' ')"
     [ -n "$pids" ]
 
+    # The supervisor dies with dockerd (a host in trouble): nothing of sbx is left
+    # running to stop the sandbox, and it outlives them both.
+    kill -9 "$(field "$id" supervisor_pid)"
     kill_dockerd
-    # The supervisor's docker CLI loses dockerd: the run ends, its sandbox does not.
-    wait_for_end "$id" 60
-    echo "run $id: $(field "$id" status): $(field "$id" reason)"
     sleep 1
     local left=""
     for pid in $pids; do alive "$pid" && left+=" $pid"; done
-    echo "still alive after the run ended:$left"
+    echo "still alive with dockerd and the supervisor gone:$left"
     [ -n "$left" ]
 
     run_within 60 --separate-stderr sbx gc
@@ -105,4 +105,49 @@ run_cgroup_pids() {
     [ "$status" -eq 0 ]
     run_within 60 sbx gc
     [ "$status" -eq 0 ]
+}
+
+# Starts a run that prints "started" and sleeps, and waits until it has printed.
+start_sleeper() {
+    echo 'echo started; sleep 300' >main.sh
+    id=$(sbx run --detach -r bash-5.2 main.sh --timeout 200s)
+    wait_for_status "$id" running 60
+    for _ in $(seq 150); do
+        [[ $(sbx logs "$id" 2>/dev/null) == *started* ]] && break
+        sleep 0.2
+    done
+    [[ $(sbx logs "$id") == *started* ]]
+    pids=$(run_cgroup_pids "$id")
+    [ -n "$pids" ]
+}
+
+# The run that lost its engine ended `error` naming docker, and sbx itself killed what
+# the engine had left running.
+ended_by_engine_loss() {
+    wait_for_end "$id" 60
+    echo "run $id: $(field "$id" status): $(field "$id" reason)"
+    [ "$(field "$id" status)" = error ]
+    [[ $(field "$id" reason) == "docker went away during the run stage"* ]]
+    sleep 1
+    for pid in $pids; do
+        ! alive "$pid" || { echo "pid $pid ($(cat "/proc/$pid/comm")) outlived the run"; return 1; }
+    done
+}
+
+@test "docker: dockerd killed with -9 mid-run: the run ends error naming docker, its sandbox killed by sbx" {
+    start_sleeper
+    kill_dockerd
+    ended_by_engine_loss
+}
+
+@test "docker: dockerd stopped (SIGTERM) mid-run: the run ends error naming docker, not failed 143" {
+    start_sleeper
+    local dockerd
+    dockerd=$(cat /var/run/docker.pid)
+    kill -TERM "$dockerd"
+    for _ in $(seq 300); do
+        alive "$dockerd" || break
+        sleep 0.1
+    done
+    ended_by_engine_loss
 }

@@ -425,7 +425,9 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
             result.status = store::RunStatus::error;
             result.reason = std::string(engine_->name()) + " went away during the " + stage +
                             " stage (its CLI exited " + std::to_string(code) + "); the program's own end is unknown";
-        } else if (code == 137 && near_memory_limit) {
+        } else if ((code == 137 || code == 128) && near_memory_limit) {
+            // 128: under exec, runsc's own answer when the whole sandbox was killed for
+            // memory (its WaitPID fails), where a cold sandbox's end is 137.
             result.status = store::RunStatus::oom;
             result.reason = "out of memory (limit " + config::format_bytes(limits.memory) + ")";
             result.exit_code = code;

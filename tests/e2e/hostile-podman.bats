@@ -11,6 +11,7 @@ setup() { e2e_setup; }
 teardown() { e2e_teardown; }
 
 @test "podman: hostile: a memory hog is killed at its limit (oom, 137)" { memory_hog; }
+@test "podman: hostile: a compiled memory hog is oom too, though runsc answers exec with 128" { memory_hog_compiled; }
 @test "podman: hostile: an endless loop times out (124)" { endless_loop; }
 @test "podman: hostile: a slow compile times out at stage compile" { slow_compile; }
 @test "podman: hostile: an output flood is cut at the limit with a marker (output-limit, 137)" { output_flood; }

@@ -623,3 +623,27 @@ EOF
     # Nothing of the run's disks stays mounted on the host.
     ! grep -q "$STATE" /proc/self/mountinfo
 }
+
+# A compiled program allocating without end is oom too: under exec the memory limit kills
+# the whole sandbox and runsc answers 128, which must not read as the program's failure.
+memory_hog_compiled() {
+    cat >main.c <<'EOF'
+#include <stdlib.h>
+#include <string.h>
+int main(void)
+{
+    for (;;) {
+        char *p = malloc(16 << 20);
+        if (!p)
+            return 3;
+        memset(p, 1, 16 << 20);
+    }
+}
+EOF
+    run_within 60 --separate-stderr sbx run -r c-gcc-12 main.c --memory 64M --timeout 20s
+    [ "$status" -eq 137 ]
+    [[ $stderr == *"was killed: out of memory (limit 64M)"* ]]
+    id=$(last_run)
+    [ "$(field "$id" status)" = oom ]
+    host_is_fine
+}

@@ -11,9 +11,8 @@ setup_file() { e2e_setup_file; }
 setup() { e2e_setup; }
 teardown() {
     [[ -n ${squatter:-} ]] && kill "$squatter" 2>/dev/null
-    # Whatever happened, dockerd is up again for the tests that follow (fd 3 is bats' own:
-    # a dockerd holding it would keep bats waiting).
-    docker info >/dev/null 2>&1 || "$ROOT/contrib/docker/ensure-dockerd" 3>&-
+    # Whatever happened, dockerd is up again for the tests that follow.
+    docker info >/dev/null 2>&1 || "$ROOT/contrib/docker/ensure-dockerd"
     e2e_teardown
 }
 
@@ -50,12 +49,22 @@ run_cgroup_pids() {
     squatter=$!
     echo "$squatter" >/var/run/docker.pid
     echo "$squatter" >/var/run/docker/containerd/containerd.pid
-    run_within 90 "$ROOT/contrib/docker/ensure-dockerd" 3>&-
+    run_within 90 "$ROOT/contrib/docker/ensure-dockerd"
     [ "$status" -eq 0 ]
     [[ $output == *"removing stale /var/run/docker.pid"* ]]
     [[ $output == *"removing stale /var/run/docker/containerd/containerd.pid"* ]]
     docker info >/dev/null
-    [ "$(cat "/proc/$(cat /var/run/docker.pid)/comm")" = dockerd ]
+    local dockerd
+    dockerd=$(cat /var/run/docker.pid)
+    [ "$(cat "/proc/$dockerd/comm")" = dockerd ]
+    # It holds none of its caller's pipes (bats' own among them): else bats, and CI with
+    # it, would wait for ever for their end after the last test.
+    local mine held
+    mine=$(find "/proc/$BASHPID/fd/" -lname 'pipe:*' -printf '%l\n' 2>/dev/null | sort -u)
+    held=$(find "/proc/$dockerd/fd/" -lname 'pipe:*' -printf '%l\n' | sort -u)
+    [ -n "$mine" ]
+    run comm -12 <(echo "$mine") <(echo "$held")
+    [ -z "$output" ]
     # The process that had the old pid is untouched.
     alive "$squatter"
     echo 'echo back' >main.sh
@@ -101,7 +110,7 @@ run_cgroup_pids() {
     [ -z "$(find /sys/fs/cgroup/*/"sbx-$INSTANCE" -mindepth 1 -maxdepth 1 -name "run-$id" 2>/dev/null)" ]
 
     # With dockerd back, the next gc removes the container, which teardown checks.
-    run_within 90 "$ROOT/contrib/docker/ensure-dockerd" 3>&-
+    run_within 90 "$ROOT/contrib/docker/ensure-dockerd"
     [ "$status" -eq 0 ]
     run_within 60 sbx gc
     [ "$status" -eq 0 ]

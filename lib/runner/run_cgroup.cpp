@@ -91,6 +91,11 @@ std::size_t RunCgroup::kill_processes() const
     return killed;
 }
 
+std::size_t RunCgroup::sandbox_processes() const
+{
+    return processes_of(root_ / "memory" / parent_.substr(1), true).size();
+}
+
 std::optional<RunCgroup> RunCgroup::create(const std::string& instance, std::int64_t run_id, const fs::path& root)
 {
     std::string parent = "/sbx-" + instance + "/run-" + std::to_string(run_id);

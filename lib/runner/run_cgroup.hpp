@@ -37,6 +37,9 @@ class RunCgroup {
     /// Host tasks (processes and threads) of the sandbox now, gVisor's own included, from
     /// the pids hierarchy; nullopt when it is not there.
     std::optional<std::int64_t> host_tasks() const;
+    /// How many processes of the sandbox (runsc's, not the engine's monitor) are alive: 0
+    /// once a started sandbox has died.
+    std::size_t sandbox_processes() const;
     /// SIGKILLs every process of the sandbox (runsc's sandbox and gofer), found through
     /// the memory hierarchy; the engine's monitor (podman's conmon) is spared, so that it
     /// reports the end. The backstop for an engine whose kill does not get through (a

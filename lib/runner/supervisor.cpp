@@ -37,6 +37,12 @@ constexpr milliseconds kill_retry_interval{500};
 constexpr milliseconds kill_backstop{3'000};
 // The engine CLI should end soon after its sandbox is killed; past this it is stopped too.
 constexpr milliseconds engine_grace{10'000};
+// How long a sandbox that should live on (exec stages) may have no process before the
+// stage is over: docker's exec may wait for ever on a sandbox that died under it.
+constexpr milliseconds sandbox_gone_after{1'000};
+// How long a run's end waits for its sandbox's removal; past this it goes on by itself
+// (docker may take minutes over a gVisor sandbox that held thousands of threads).
+constexpr milliseconds removal_wait{5'000};
 // Where the snapshot is mounted; sbx-init seeds /work from it.
 constexpr const char* snapshot_mount = "/sbx/src";
 
@@ -45,7 +51,9 @@ std::uint32_t sandbox_pids_backstop(const config::Limits& limits)
     return std::max<std::uint32_t>(engine::min_runsc_pids, limits.pids * 16);
 }
 
-enum class Why { exited, timed_out, cancelled, output_full, process_limit };
+// Why a stage ended: by itself, or by sbx for a limit, a cancel, or a sandbox that died
+// while the engine's CLI still waited on it.
+enum class Why { exited, timed_out, cancelled, output_full, process_limit, sandbox_gone };
 
 // What the kill threads of one stage share with it.
 struct KillState {
@@ -80,7 +88,8 @@ class Supervisor {
     /// True once the sandbox's host tasks near the engine's pids backstop, which crashes
     /// gVisor outright when reached.
     bool near_task_backstop() const;
-    StageOutcome pump(process::Child& child, milliseconds limit);
+    /// `in_sandbox`: the stage is an exec in a sandbox that must outlive it.
+    StageOutcome pump(process::Child& child, milliseconds limit, bool in_sandbox);
     bool cancel_requested();
     /// After the engine's CLI ended a stage with `code`: true when the engine itself no
     /// longer answers, so the code is the CLI's, not the program's.
@@ -221,7 +230,7 @@ void Supervisor::one_stage()
     sandbox_may_exist_ = true;
     process::Child child = engine_->run_attached(sandbox(under_init(program, snapshot_mount)), input.get());
     input.reset();
-    StageOutcome outcome = pump(child, plan_.limits.wall_time);
+    StageOutcome outcome = pump(child, plan_.limits.wall_time, false);
     // run --rm removed a sandbox that ended by itself; only a killed one may linger.
     sandbox_may_exist_ = outcome.why != Why::exited || outcome.status.signal != 0;
     conclude(outcome, "run", true);
@@ -237,7 +246,7 @@ void Supervisor::two_stages()
 
     process::Child compiler = engine_->exec_attached(
         container_, under_init(config::expand_command(runtime_->compile, plan_.entry), snapshot_mount));
-    if (!conclude(pump(compiler, plan_.limits.compile_time), "compile", false))
+    if (!conclude(pump(compiler, plan_.limits.compile_time, true), "compile", false))
         return;
 
     if (!runs_.advance(id_, store::RunStatus::running, "run", container_))
@@ -247,16 +256,18 @@ void Supervisor::two_stages()
     process::UniqueFd input = plan_.open_stdin(root_);
     process::Child program = engine_->exec_attached(container_, under_init(run), input.get());
     input.reset();
-    conclude(pump(program, plan_.limits.wall_time), "run", true);
+    conclude(pump(program, plan_.limits.wall_time, true), "run", true);
 }
 
-StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
+StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool in_sandbox)
 {
     StageOutcome outcome;
     const auto start = steady_clock::now();
     const auto deadline = start + limit;
     auto next_cancel_check = start + cancel_check_interval;
     std::optional<steady_clock::time_point> killed_at;
+    auto empty_since = steady_clock::time_point::max(); // max: the sandbox has processes
+    auto next_sandbox_check = start + cancel_check_interval;
     auto last_kill = start;
     // Kills run beside this loop, which must keep draining the sandbox's output: a
     // flooding program blocks on a full pipe, and docker's kill then waits for it forever.
@@ -325,6 +336,19 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit)
             kill(Why::timed_out);
         if (!killed_at && near_task_backstop())
             kill(Why::process_limit);
+        if (in_sandbox && cgroup_ && !killed_at && now >= next_sandbox_check) {
+            next_sandbox_check = now + cancel_check_interval;
+            if (cgroup_->sandbox_processes() != 0)
+                empty_since = steady_clock::time_point::max();
+            else if (empty_since == steady_clock::time_point::max())
+                empty_since = now;
+            else if (now - empty_since >= sandbox_gone_after) {
+                // Nothing is left to kill: only the CLI still waits.
+                outcome.why = Why::sandbox_gone;
+                killed_at = now;
+                child.kill(SIGKILL);
+            }
+        }
         if (now >= next_cancel_check) {
             next_cancel_check = now + cancel_check_interval;
             if (!killed_at && cancel_requested())
@@ -389,6 +413,13 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
     const auto peak = result.peak_memory_bytes;
     bool near_memory_limit = !peak || static_cast<double>(*peak) >= 0.9 * static_cast<double>(limits.memory);
     bool never_started = !peak || *peak < std::int64_t{8} * 1024 * 1024;
+    // The memory limit kills with SIGKILL, whatever the engine's CLI then answered.
+    auto set_oom = [&](store::RunEnd& end) {
+        end.status = store::RunStatus::oom;
+        end.reason = "out of memory (limit " + config::format_bytes(limits.memory) + ")";
+        end.exit_code = 128 + SIGKILL;
+        end.signal = SIGKILL;
+    };
     switch (why) {
     case Why::cancelled:
         result.status = store::RunStatus::cancelled;
@@ -409,6 +440,14 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
         result.exit_code = 128 + SIGKILL;
         result.signal = SIGKILL;
         break;
+    case Why::sandbox_gone:
+        if (near_memory_limit) {
+            set_oom(result);
+        } else {
+            result.status = store::RunStatus::error;
+            result.reason = "the sandbox ended during the " + stage + " stage before the program did";
+        }
+        break;
     case Why::output_full:
         result.status = store::RunStatus::output_limit;
         result.reason = "output limit of " + config::format_bytes(limits.output_bytes) + " reached";
@@ -428,10 +467,7 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
         } else if ((code == 137 || code == 128) && near_memory_limit) {
             // 128: under exec, runsc's own answer when the whole sandbox was killed for
             // memory (its WaitPID fails), where a cold sandbox's end is 137.
-            result.status = store::RunStatus::oom;
-            result.reason = "out of memory (limit " + config::format_bytes(limits.memory) + ")";
-            result.exit_code = code;
-            result.signal = SIGKILL;
+            set_oom(result);
         } else if (code == 125 && stage == "run" && runtime_->compile.empty() && never_started) {
             result.status = store::RunStatus::error;
             result.reason = std::string(engine_->name()) + " could not start the sandbox (exit 125); its message is "
@@ -469,17 +505,27 @@ void Supervisor::end(const store::RunEnd& result)
 
 void Supervisor::remove_sandbox()
 {
-    // The run is over: whatever is left in its cgroup goes first. An engine whose kill did
-    // not get through (docker, a fork bomb under ptrace) would otherwise keep `rm --force`
-    // waiting for as long as the sandbox lives.
-    if (cgroup_)
-        cgroup_->kill_processes();
+    // The run's status is already recorded: whatever fails here, `sbx gc` removes what is
+    // left behind. The engine removes first: killing runsc's processes under docker's shim
+    // makes docker take minutes over the sandbox.
     try {
         if (!engine_)
             engine_ = make_engine(context_.settings);
-        engine_->remove(container_, true);
+        process::Child removal = engine_->start_remove(container_);
+        const auto deadline = steady_clock::now() + removal_wait;
+        while (!removal.try_wait()) {
+            if (steady_clock::now() >= deadline) {
+                // Past this, nothing of the sandbox may run on while the engine finishes.
+                if (cgroup_)
+                    cgroup_->kill_processes();
+                removal.release();
+                return;
+            }
+            std::this_thread::sleep_for(milliseconds{10});
+        }
     } catch (const Error&) {
-        // The run's status is already recorded; `sbx gc` removes what is left behind.
+        if (cgroup_)
+            cgroup_->kill_processes();
     }
 }
 

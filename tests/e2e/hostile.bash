@@ -645,5 +645,6 @@ EOF
     [[ $stderr == *"was killed: out of memory (limit 64M)"* ]]
     id=$(last_run)
     [ "$(field "$id" status)" = oom ]
+    [ "$(field "$id" exit_code)" = 137 ]
     host_is_fine
 }

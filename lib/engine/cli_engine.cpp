@@ -280,6 +280,16 @@ void CliEngine::remove(const std::string& id, bool force)
     throw Error(kind, std::string(name()) + " rm failed: " + trimmed(result.err));
 }
 
+process::Child CliEngine::start_remove(const std::string& id)
+{
+    process::Child child = runner_->start(command({"rm", "--force", "--volumes", id}), -1);
+    // The CLI writes only once the daemon has answered: its pipes closed here cannot cut
+    // the removal short.
+    child.take_stdout();
+    child.take_stderr();
+    return child;
+}
+
 ContainerInfo CliEngine::inspect(const std::string& id)
 {
     std::vector<ContainerInfo> found = parse_inspect(run_checked({"container", "inspect", id}).out);

@@ -27,6 +27,7 @@ class CliEngine : public Engine {
     int wait(const std::string& id) override;
     bool kill(const std::string& id, int signal) override;
     void remove(const std::string& id, bool force) override;
+    process::Child start_remove(const std::string& id) override;
     ContainerInfo inspect(const std::string& id) override;
     std::vector<ContainerInfo> list(const Labels& labels) override;
     bool image_exists(const std::string& ref) override;

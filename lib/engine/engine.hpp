@@ -136,6 +136,8 @@ class Engine {
     virtual bool kill(const std::string& id, int signal = SIGKILL) = 0;
     /// Removes the sandbox (`force`: even while running). One already gone is not an error.
     virtual void remove(const std::string& id, bool force = true) = 0;
+    /// Starts a forced removal and returns at once; what it answers is not read.
+    virtual process::Child start_remove(const std::string& id) = 0;
     virtual ContainerInfo inspect(const std::string& id) = 0;
     /// Sandboxes of this instance carrying every one of `labels`, in any state.
     virtual std::vector<ContainerInfo> list(const Labels& labels = {}) = 0;

@@ -90,6 +90,13 @@ Child::~Child()
     abandon();
 }
 
+void Child::release() noexcept
+{
+    pid_ = -1;
+    stdout_.reset();
+    stderr_.reset();
+}
+
 void Child::abandon() noexcept
 {
     if (pid_ <= 0 || status_)

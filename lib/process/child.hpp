@@ -79,6 +79,9 @@ class Child {
     ExitStatus wait();
     /// Sends `signal` to the child; a no-op once it has been reaped.
     void kill(int signal);
+    /// Lets the child run on unowned: it is neither killed nor waited for (init reaps it
+    /// once this process is gone).
+    void release() noexcept;
 
   private:
     friend Child spawn(const Command& command, const SpawnOptions& options);

@@ -231,6 +231,7 @@ TEST_CASE("podman: the other verbs", "[engine]")
     CHECK(f.engine->kill("c1"));
     f.engine->remove("c1");
     f.engine->remove("c1", false);
+    f.engine->start_remove("c1").wait();
     CHECK(f.engine->image_exists("localhost/sbx/base:bookworm"));
     f.runner->reply(0, "Getting image source signatures\nabc123\n");
     sbx::test::TempDir dir;
@@ -242,6 +243,7 @@ TEST_CASE("podman: the other verbs", "[engine]")
                                    concat(g, {"kill", "--signal=9", "c1"}),
                                    concat(g, {"rm", "--force", "--volumes", "c1"}),
                                    concat(g, {"rm", "--volumes", "c1"}),
+                                   concat(g, {"rm", "--force", "--volumes", "c1"}),
                                    concat(g, {"image", "inspect", "--format={{.Id}}", "localhost/sbx/base:bookworm"}),
                                    concat(g, {"import", tarball.string(), "localhost/sbx/base:bookworm"}),
                                });

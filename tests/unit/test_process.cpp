@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 #include <sstream>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "error.hpp"
@@ -137,6 +138,20 @@ TEST_CASE("a child dropped unwaited is killed and reaped", "[process]")
         REQUIRE(::kill(pid, 0) == 0);
     }
     CHECK(::kill(pid, 0) == -1);
+}
+
+TEST_CASE("a released child runs on, neither killed nor waited for", "[process]")
+{
+    pid_t pid;
+    {
+        Child child = spawn({{"sleep", "30"}, {}});
+        pid = child.pid();
+        child.release();
+        CHECK(child.stdout_fd() == -1);
+    }
+    CHECK(::kill(pid, 0) == 0);
+    ::kill(pid, SIGKILL);
+    CHECK(::waitpid(pid, nullptr, 0) == pid); // still this process's child to reap
 }
 
 TEST_CASE("a child can lead its own process group", "[process]")

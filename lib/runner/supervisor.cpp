@@ -16,6 +16,7 @@
 #include "config/units.hpp"
 #include "error.hpp"
 #include "runner/host_slots.hpp"
+#include "runner/outcome.hpp"
 #include "runner/run_cgroup.hpp"
 #include "runner/run_disk.hpp"
 #include "runner/run_plan.hpp"
@@ -51,10 +52,6 @@ std::uint32_t sandbox_pids_backstop(const config::Limits& limits)
     return std::max<std::uint32_t>(engine::min_runsc_pids, limits.pids * 16);
 }
 
-// Why a stage ended: by itself, or by sbx for a limit, a cancel, or a sandbox that died
-// while the engine's CLI still waited on it.
-enum class Why { exited, timed_out, cancelled, output_full, process_limit, sandbox_gone };
-
 // What the kill threads of one stage share with it.
 struct KillState {
     std::atomic<bool> in_flight{false};
@@ -64,7 +61,7 @@ struct KillState {
 
 struct StageOutcome {
     process::ExitStatus status;
-    Why why = Why::exited;
+    StageEnd why = StageEnd::exited;
     milliseconds wall{0};
 };
 
@@ -232,7 +229,7 @@ void Supervisor::one_stage()
     input.reset();
     StageOutcome outcome = pump(child, plan_.limits.wall_time, false);
     // run --rm removed a sandbox that ended by itself; only a killed one may linger.
-    sandbox_may_exist_ = outcome.why != Why::exited || outcome.status.signal != 0;
+    sandbox_may_exist_ = outcome.why != StageEnd::exited || outcome.status.signal != 0;
     conclude(outcome, "run", true);
 }
 
@@ -288,7 +285,7 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool in
             kills->in_flight = false;
         }).detach();
     };
-    auto kill = [&](Why why) {
+    auto kill = [&](StageEnd why) {
         if (killed_at)
             return;
         outcome.why = why;
@@ -327,15 +324,15 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool in
             if (read == process::ReadResult::eof)
                 fds[i].reset();
             else if (read == process::ReadResult::data && !recorder_->feed(streams[i], buffer))
-                kill(Why::output_full);
+                kill(StageEnd::output_full);
         }
         recorder_->flush_if_due();
 
         auto now = steady_clock::now();
         if (now >= deadline)
-            kill(Why::timed_out);
+            kill(StageEnd::timed_out);
         if (!killed_at && near_task_backstop())
-            kill(Why::process_limit);
+            kill(StageEnd::process_limit);
         if (in_sandbox && cgroup_ && !killed_at && now >= next_sandbox_check) {
             next_sandbox_check = now + cancel_check_interval;
             if (cgroup_->sandbox_processes() != 0)
@@ -344,7 +341,7 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool in
                 empty_since = now;
             else if (now - empty_since >= sandbox_gone_after) {
                 // Nothing is left to kill: only the CLI still waits.
-                outcome.why = Why::sandbox_gone;
+                outcome.why = StageEnd::sandbox_gone;
                 killed_at = now;
                 child.kill(SIGKILL);
             }
@@ -352,7 +349,7 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool in
         if (now >= next_cancel_check) {
             next_cancel_check = now + cancel_check_interval;
             if (!killed_at && cancel_requested())
-                kill(Why::cancelled);
+                kill(StageEnd::cancelled);
         }
         if (killed_at) {
             // A sandbox still being created when killed is killed again once it exists.
@@ -395,100 +392,45 @@ bool Supervisor::engine_went_away(int code)
 
 bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage, bool last)
 {
-    const config::Limits& limits = plan_.limits;
-    store::RunEnd result;
+    StageFacts facts;
+    facts.why = outcome.why;
+    facts.status = outcome.status;
+    facts.stage = stage;
+    facts.last = last;
+    facts.only_stage = runtime_->compile.empty();
+    facts.limits = plan_.limits;
+    facts.engine = engine_->name();
     earlier_stages_ += outcome.wall;
-    result.wall_ms = earlier_stages_.count();
-    if (cgroup_) {
-        ResourceUsage usage = cgroup_->usage();
-        result.cpu_ms = usage.cpu_ms;
-        result.peak_memory_bytes = usage.peak_memory_bytes;
-    }
+    ResourceUsage usage;
+    if (cgroup_)
+        usage = cgroup_->usage();
+    facts.peak_memory_bytes = usage.peak_memory_bytes;
     const int code = outcome.status.shell_code();
-    // `sbx cancel` kills the sandbox itself: its end may arrive before the flag is seen.
-    Why why = outcome.why == Why::exited && code == 137 && cancel_requested() ? Why::cancelled : outcome.why;
-    // Exit 137 is SIGKILL, from the memory limit or from the program itself; only a peak
-    // near the limit says which (when it is known). A sandbox the engine never started
-    // has used next to no memory, which tells the engine's 125 from a program's.
-    const auto peak = result.peak_memory_bytes;
-    bool near_memory_limit = !peak || static_cast<double>(*peak) >= 0.9 * static_cast<double>(limits.memory);
-    bool never_started = !peak || *peak < std::int64_t{8} * 1024 * 1024;
-    // The memory limit kills with SIGKILL, whatever the engine's CLI then answered.
-    auto set_oom = [&](store::RunEnd& end) {
-        end.status = store::RunStatus::oom;
-        end.reason = "out of memory (limit " + config::format_bytes(limits.memory) + ")";
-        end.exit_code = 128 + SIGKILL;
-        end.signal = SIGKILL;
-    };
-    switch (why) {
-    case Why::cancelled:
-        result.status = store::RunStatus::cancelled;
-        result.reason = runs_.get(id_).reason;
-        result.signal = SIGKILL;
-        break;
-    case Why::timed_out:
-        result.status = store::RunStatus::timeout;
-        result.reason = stage + " time limit of " +
-                        config::format_duration(stage == "compile" ? limits.compile_time : limits.wall_time) +
-                        " reached";
-        result.signal = SIGKILL;
-        break;
-    case Why::process_limit:
-        result.status = store::RunStatus::failed;
-        result.reason = "process limit of " + std::to_string(limits.pids) +
-                        " reached: the program kept starting processes after fork() failed";
-        result.exit_code = 128 + SIGKILL;
-        result.signal = SIGKILL;
-        break;
-    case Why::sandbox_gone:
-        if (near_memory_limit) {
-            set_oom(result);
-        } else {
-            result.status = store::RunStatus::error;
-            result.reason = "the sandbox ended during the " + stage + " stage before the program did";
+    if (outcome.why == StageEnd::exited && code == 137) {
+        store::RunRecord record = runs_.get(id_);
+        facts.cancel_requested = record.cancel_requested;
+        facts.cancel_reason = record.reason;
+    } else if (outcome.why == StageEnd::cancelled) {
+        facts.cancel_reason = runs_.get(id_).reason;
+    }
+    facts.engine_gone = outcome.why == StageEnd::exited && outcome.status.signal == 0 && engine_went_away(code);
+
+    Outcome decided = decide(facts);
+    if (decided.next_stage)
+        return true;
+    store::RunEnd result = decided.end;
+    result.wall_ms = earlier_stages_.count();
+    result.cpu_ms = usage.cpu_ms;
+    result.peak_memory_bytes = usage.peak_memory_bytes;
+    // Whatever the engine left running is stopped by sbx, within the run's limits.
+    if (decided.kill_leftovers && cgroup_)
+        cgroup_->kill_processes();
+    if (decided.ask_engine_why) {
+        try {
+            engine_->check_runtime(); // a missing runsc is the likeliest cause: say so
+        } catch (const Error& e) {
+            result.reason = e.what();
         }
-        break;
-    case Why::output_full:
-        result.status = store::RunStatus::output_limit;
-        result.reason = "output limit of " + config::format_bytes(limits.output_bytes) + " reached";
-        result.signal = SIGKILL;
-        break;
-    case Why::exited:
-        if (outcome.status.signal != 0) {
-            result.status = store::RunStatus::error;
-            result.reason = std::string(engine_->name()) + " ended by " + outcome.status.describe();
-        } else if (engine_went_away(code)) {
-            // Whatever the engine left running is stopped by sbx, within the run's limits.
-            if (cgroup_)
-                cgroup_->kill_processes();
-            result.status = store::RunStatus::error;
-            result.reason = std::string(engine_->name()) + " went away during the " + stage +
-                            " stage (its CLI exited " + std::to_string(code) + "); the program's own end is unknown";
-        } else if ((code == 137 || code == 128) && near_memory_limit) {
-            // 128: under exec, runsc's own answer when the whole sandbox was killed for
-            // memory (its WaitPID fails), where a cold sandbox's end is 137.
-            set_oom(result);
-        } else if (code == 125 && stage == "run" && runtime_->compile.empty() && never_started) {
-            result.status = store::RunStatus::error;
-            result.reason = std::string(engine_->name()) + " could not start the sandbox (exit 125); its message is "
-                                                           "in the run's output";
-            result.exit_code = code;
-            try {
-                engine_->check_runtime(); // a missing runsc is the likeliest cause: say so
-            } catch (const Error& e) {
-                result.reason = e.what();
-            }
-        } else if (code != 0) {
-            result.status = store::RunStatus::failed;
-            result.reason = stage == "compile" ? "compilation failed" : "";
-            result.exit_code = code;
-        } else if (!last) {
-            return true;
-        } else {
-            result.status = store::RunStatus::succeeded;
-            result.exit_code = 0;
-        }
-        break;
     }
     recorder_->finish();
     end(result);

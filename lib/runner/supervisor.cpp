@@ -13,7 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "config/units.hpp"
 #include "error.hpp"
 #include "runner/host_slots.hpp"
 #include "runner/outcome.hpp"

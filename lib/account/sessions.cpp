@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include <openssl/sha.h>
 #include <sodium.h>
 
+#include "common/digest.hpp"
 #include "error.hpp"
 
 namespace sbx::account {
@@ -14,13 +14,6 @@ constexpr const char* token_prefix = "sbx_";
 // Touching on every request would write on every request; once a minute is enough for idle
 // time, unless the idle timeout itself is shorter (then a tenth of it).
 constexpr std::int64_t touch_every_s = 60;
-
-std::string sha256(const std::string& text)
-{
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-    return {reinterpret_cast<const char*>(digest), sizeof digest};
-}
 
 std::int64_t unix_seconds(std::chrono::system_clock::time_point t)
 {
@@ -46,8 +39,8 @@ OpenedSession open_session(store::Database& db, std::int64_t user_id, bool compl
     std::string token = random_token();
     store::SessionStore sessions(db);
     auto at = unix_seconds(now);
-    auto id = replacing ? sessions.replace_session(*replacing, sha256(token), user_id, complete, at)
-                        : sessions.create_session(sha256(token), user_id, complete, at);
+    auto id = replacing ? sessions.replace_session(*replacing, common::sha256(token), user_id, complete, at)
+                        : sessions.create_session(common::sha256(token), user_id, complete, at);
     return {token, {id, user_id, complete, at, at}};
 }
 
@@ -58,7 +51,7 @@ std::optional<store::SessionRecord> check_session(store::Database& db, const std
     if (token.empty() || token.size() > 100)
         return std::nullopt;
     store::SessionStore sessions(db);
-    auto session = sessions.find_session(sha256(token));
+    auto session = sessions.find_session(common::sha256(token));
     if (!session)
         return std::nullopt;
     auto at = unix_seconds(now);
@@ -87,7 +80,7 @@ NewToken create_api_token(store::Database& db, const Actor& actor, const std::st
         throw Error(ErrorKind::usage, "a token's name must be 1 to 100 characters", "name");
     std::string token = token_prefix + random_token();
     store::SessionStore sessions(db);
-    auto id = sessions.create_token(*actor.user_id, name, sha256(token));
+    auto id = sessions.create_token(*actor.user_id, name, common::sha256(token));
     for (auto& record : sessions.list_tokens(*actor.user_id))
         if (record.id == id)
             return {record, token};
@@ -112,7 +105,7 @@ std::optional<store::TokenRecord> check_api_token(store::Database& db, const std
     if (!token.starts_with(token_prefix) || token.size() > 100)
         return std::nullopt;
     store::SessionStore sessions(db);
-    auto record = sessions.find_token(sha256(token));
+    auto record = sessions.find_token(common::sha256(token));
     if (record)
         sessions.touch_token(record->id);
     return record;

@@ -21,6 +21,7 @@
 #include "runner/run_plan.hpp"
 #include "runner/run_service.hpp"
 #include "runner/sandbox_init.hpp"
+#include "runner/sandbox_spec.hpp"
 #include "runner/snapshot_dir.hpp"
 
 namespace sbx::runner {
@@ -43,13 +44,6 @@ constexpr milliseconds sandbox_gone_after{1'000};
 // How long a run's end waits for its sandbox's removal; past this it goes on by itself
 // (docker may take minutes over a gVisor sandbox that held thousands of threads).
 constexpr milliseconds removal_wait{5'000};
-// Where the snapshot is mounted; sbx-init seeds /work from it.
-constexpr const char* snapshot_mount = "/sbx/src";
-
-std::uint32_t sandbox_pids_backstop(const config::Limits& limits)
-{
-    return std::max<std::uint32_t>(engine::min_runsc_pids, limits.pids * 16);
-}
 
 // What the kill threads of one stage share with it.
 struct KillState {
@@ -180,29 +174,8 @@ std::optional<SlotLease> Supervisor::wait_for_slot()
 
 engine::SandboxSpec Supervisor::sandbox(std::vector<std::string> argv) const
 {
-    const config::Limits& limits = plan_.limits;
-    engine::SandboxSpec spec;
-    spec.name = container_;
-    spec.run_id = std::to_string(id_);
-    spec.image = runtime_->image;
-    spec.argv = std::move(argv);
-    spec.env = runtime_->env;
-    for (const auto& [key, value] : plan_.env)
-        spec.env[key] = value;
-    spec.binds = {{root_ / "src", snapshot_mount, true}, sandbox_init_mount(init_)};
-    // Host tmpfs mounts capped in bytes and files; /tmp is exec because toolchains run
-    // helpers from it.
-    spec.tmpfs = {{"/work", limits.disk, true, root_ / "work"}, {"/tmp", limits.disk, true, root_ / "tmp"}};
-    spec.limits.memory_bytes = limits.memory;
-    spec.limits.cpus = limits.cpus;
-    // Processes are limited inside gVisor (fork fails, the sandbox lives); the engine's
-    // pids limit only backstops the host, as gVisor crashes outright when it is reached.
-    spec.limits.nproc = limits.pids;
-    spec.limits.pids = sandbox_pids_backstop(limits);
-    spec.stdin_attached = plan_.has_stdin;
-    if (cgroup_)
-        spec.cgroup_parent = cgroup_->parent();
-    return spec;
+    SandboxPlace place{container_, std::to_string(id_), root_, init_, cgroup_ ? cgroup_->parent() : ""};
+    return sandbox_spec(*runtime_, plan_.limits, plan_.env, plan_.has_stdin, place, std::move(argv));
 }
 
 bool Supervisor::near_task_backstop() const

@@ -33,13 +33,15 @@ LDLIBS   := -lSQLiteCpp $(PKG_LIBS) -lboost_program_options -lcrypto -lpthread
 B := build
 # lib/init is the code of sbx-init, which runs inside sandboxes: static, apart from libsbx.
 INIT_SRCS := $(sort $(wildcard lib/init/*.cpp))
-LIB_SRCS  := $(filter-out $(INIT_SRCS),$(sort $(wildcard lib/*.cpp lib/*/*.cpp)))
+# lib/preload is sbx-preload.so, loaded into the programs in sandboxes.
+PRELOAD_SRCS := $(sort $(wildcard lib/preload/*.cpp))
+LIB_SRCS  := $(filter-out $(INIT_SRCS) $(PRELOAD_SRCS),$(sort $(wildcard lib/*.cpp lib/*/*.cpp)))
 CMD_SRCS  := $(sort $(wildcard cmd/*.cpp))
 CLI_SRCS  := $(sort $(wildcard cmd/cli/*.cpp))
 TEST_SRCS := $(sort $(wildcard tests/unit/*.cpp))
 BINS      := $(patsubst cmd/%.cpp,bin/%,$(CMD_SRCS))
 
-all: $(BINS) ui
+all: $(BINS) bin/sbx-preload.so ui
 
 $(B)/%.o: %.cpp
 	@mkdir -p $(@D)
@@ -64,6 +66,12 @@ $(B)/libinit.a: $(INIT_SRCS:%.cpp=$(B)/%.o)
 bin/sbx-init: $(B)/cmd/sbx-init.o $(B)/libinit.a
 	@mkdir -p bin
 	$(CXX) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS) -o $@ $^ -lseccomp
+
+# Loaded by the images' own ld.so: position-independent, and nothing from the host but libc.
+$(B)/lib/preload/%.o: ALL_CXXFLAGS += -fPIC -fno-exceptions -fno-rtti
+bin/sbx-preload.so: $(PRELOAD_SRCS:%.cpp=$(B)/%.o)
+	@mkdir -p bin
+	$(CXX) -shared -nostartfiles -Wl,--as-needed -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS) -o $@ $^
 
 bin/%: $(B)/cmd/%.o $(B)/libcli.a $(B)/libsbx.a
 	@mkdir -p bin
@@ -107,12 +115,12 @@ asan:
 
 # ---- lint --------------------------------------------------------------------
 FORMAT_FILES = $(wildcard lib/*.?pp lib/*/*.?pp cmd/*.cpp cmd/*/*.?pp tests/unit/*.?pp)
-compile_commands.json: $(LIB_SRCS) $(INIT_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) Makefile
-	contrib/dev/compile-commands "$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS)" $(LIB_SRCS) $(INIT_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) > $@
+compile_commands.json: $(LIB_SRCS) $(INIT_SRCS) $(PRELOAD_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) Makefile
+	contrib/dev/compile-commands "$(CXX) $(CPPFLAGS) $(ALL_CXXFLAGS)" $(LIB_SRCS) $(INIT_SRCS) $(PRELOAD_SRCS) $(CMD_SRCS) $(CLI_SRCS) $(TEST_SRCS) > $@
 
 lint: compile_commands.json
 	clang-format --dry-run -Werror $(FORMAT_FILES)
-	clang-tidy -p . --quiet $(LIB_SRCS) $(INIT_SRCS) $(CMD_SRCS) $(CLI_SRCS)
+	clang-tidy -p . --quiet $(LIB_SRCS) $(INIT_SRCS) $(PRELOAD_SRCS) $(CMD_SRCS) $(CLI_SRCS)
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -130,6 +138,7 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/sbx/www
 	install -m 755 bin/sbx $(DESTDIR)$(PREFIX)/bin/sbx
 	install -m 755 $(filter-out bin/sbx,$(BINS)) $(DESTDIR)$(PREFIX)/libexec/sbx/
+	install -m 644 bin/sbx-preload.so $(DESTDIR)$(PREFIX)/libexec/sbx/
 	install -m 644 share/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 share/man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	install -m 644 share/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/

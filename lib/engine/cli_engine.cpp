@@ -160,7 +160,9 @@ std::vector<std::string> CliEngine::create_argv(const SandboxSpec& spec) const
         else // mounted nosuid, nodev and exec by sbx
             argv.push_back("--mount=type=bind,source=" + mount.host_dir.string() + ",target=" + mount.target);
     std::vector<BindMount> binds = spec.binds;
-    for (auto& bind : sandbox_etc_binds(etc_dir()))
+    const bool preload =
+        std::any_of(binds.begin(), binds.end(), [](const BindMount& b) { return b.target == preload_target; });
+    for (auto& bind : sandbox_etc_binds(etc_dir(), preload))
         binds.push_back(std::move(bind));
     for (const auto& bind : binds)
         argv.push_back("--mount=type=bind,source=" + bind.source.string() + ",target=" + bind.target +

@@ -22,12 +22,14 @@ struct EtcFile {
     const char* name;
     const char* target;
     const char* content;
+    bool for_preload = false; ///< only in sandboxes that have sbx-preload.so
 };
 
 // An empty resolv.conf leaves the C library asking 127.0.0.1, which has nothing to say.
 constexpr EtcFile etc_files[] = {
     {"resolv.conf", "/etc/resolv.conf", "# sbx: the sandbox has no network, so no name servers\n"},
     {"hosts", "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"},
+    {"ld.so.preload", "/etc/ld.so.preload", "/sbx/preload.so\n", true},
 };
 
 bool has_content(const fs::path& path, const std::string& content)
@@ -67,11 +69,12 @@ void write_file(const fs::path& path, const std::string& content)
 
 } // namespace
 
-std::vector<BindMount> sandbox_etc_binds(const fs::path& dir)
+std::vector<BindMount> sandbox_etc_binds(const fs::path& dir, bool preload)
 {
     std::vector<BindMount> binds;
     for (const auto& file : etc_files)
-        binds.push_back({dir / file.name, file.target, true});
+        if (preload || !file.for_preload)
+            binds.push_back({dir / file.name, file.target, true});
     return binds;
 }
 

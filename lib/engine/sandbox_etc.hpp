@@ -10,8 +10,14 @@
 
 namespace sbx::engine {
 
-/// The read-only bind mounts of the fixed files kept in `dir` (see write_sandbox_etc()).
-std::vector<BindMount> sandbox_etc_binds(const std::filesystem::path& dir);
+/// Where sbx-preload.so is mounted. A sandbox with a mount there also gets an
+/// /etc/ld.so.preload naming it (and one without, none: ld.so would complain in every
+/// program).
+inline constexpr const char* preload_target = "/sbx/preload.so";
+
+/// The read-only bind mounts of the fixed files kept in `dir` (see write_sandbox_etc());
+/// /etc/ld.so.preload among them when the sandbox has `preload`.
+std::vector<BindMount> sandbox_etc_binds(const std::filesystem::path& dir, bool preload);
 
 /// Makes `dir` and writes the fixed files into it, unless they are there already with that
 /// content. Each is written aside and renamed into place, so a sandbox made meanwhile

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engine/sandbox_etc.hpp"
 #include "error.hpp"
 
 namespace sbx::engine {
@@ -81,6 +82,8 @@ void check_spec(const SandboxSpec& spec, bool runsc)
         check_path("binds", bind.target);
         if (bind.target == "/etc/resolv.conf" || bind.target == "/etc/hosts")
             bad_spec("binds", bind.target + " is set by sbx itself (fixed, so the host's network stays unseen)");
+        if (bind.target == "/etc/ld.so.preload")
+            bad_spec("binds", bind.target + " is set by sbx itself (it names " + preload_target + ")");
         workdir_mounted = workdir_mounted || bind.target == spec.workdir;
     }
     if (!has_tmp)

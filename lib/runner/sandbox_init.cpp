@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "engine/sandbox_etc.hpp"
 #include "error.hpp"
 
 namespace sbx::runner {
@@ -11,6 +12,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* init_path = "/sbx/init";
 constexpr const char* init_name = "sbx-init";
+constexpr const char* preload_name = "sbx-preload.so";
 constexpr const char* work_dir = "/work";
 
 } // namespace
@@ -21,16 +23,21 @@ fs::path find_sandbox_init()
     fs::path self = fs::read_symlink("/proc/self/exe", ec).parent_path();
     const fs::path places[] = {self / init_name, (self / ".." / "libexec" / "sbx" / init_name).lexically_normal()};
     for (const auto& place : places)
-        if (::access(place.c_str(), X_OK) == 0)
+        if (::access(place.c_str(), X_OK) == 0) {
+            if (::access((place.parent_path() / preload_name).c_str(), R_OK) != 0)
+                throw Error(ErrorKind::unavailable, (place.parent_path() / preload_name).string() +
+                                                        " is missing beside " + init_name +
+                                                        "; run `make install` (or `make` in a build tree)");
             return place;
+        }
     throw Error(ErrorKind::unavailable, std::string(init_name) + " is not installed: looked for " + places[0].string() +
                                             " and " + places[1].string() +
                                             "; run `make install` (or `make` in a build tree)");
 }
 
-engine::BindMount sandbox_init_mount(const fs::path& binary)
+std::vector<engine::BindMount> sandbox_init_mounts(const fs::path& binary)
 {
-    return {binary, init_path, true};
+    return {{binary, init_path, true}, {binary.parent_path() / preload_name, engine::preload_target, true}};
 }
 
 std::vector<std::string> under_init(const std::vector<std::string>& program, const std::string& seed_from)

@@ -15,8 +15,9 @@ namespace sbx::runner {
 /// of an install), else in ../libexec/sbx. Throws Error(unavailable) naming both places.
 std::filesystem::path find_sandbox_init();
 
-/// The read-only mount of `binary` at its place in the sandbox.
-engine::BindMount sandbox_init_mount(const std::filesystem::path& binary);
+/// The read-only mounts of `binary` at its place in the sandbox, and of sbx-preload.so
+/// (installed beside it) where the sandbox's /etc/ld.so.preload names it.
+std::vector<engine::BindMount> sandbox_init_mounts(const std::filesystem::path& binary);
 
 /// Runs `program` under sbx-init; with `seed_from`, /work is first filled from there.
 std::vector<std::string> under_init(const std::vector<std::string>& program, const std::string& seed_from = {});

@@ -26,7 +26,9 @@ engine::SandboxSpec sandbox_spec(const config::Runtime& runtime, const config::L
     spec.env = runtime.env;
     for (const auto& [key, value] : env)
         spec.env[key] = value;
-    spec.binds = {{place.run_root / "src", snapshot_mount, true}, sandbox_init_mount(place.init)};
+    spec.binds = {{place.run_root / "src", snapshot_mount, true}};
+    for (auto& bind : sandbox_init_mounts(place.init))
+        spec.binds.push_back(std::move(bind));
     // Host tmpfs mounts capped in bytes and files; /tmp is exec because toolchains run
     // helpers from it.
     spec.tmpfs = {{"/work", limits.disk, true, place.run_root / "work"},

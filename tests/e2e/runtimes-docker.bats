@@ -17,6 +17,7 @@ teardown() { e2e_teardown; }
 @test "docker: bash-5.2: args and stdin reach the program, exit 3 is failed" { args_stdin_exit_code bash-5.2; }
 @test "docker: bash-5.2: an uncaught error is failed with its exit status" { uncaught_error bash-5.2; }
 @test "docker: bash-5.2: file names beginning with - are files, not options" { option_names bash-5.2; }
+@test "docker: bash-5.2: ls, stat, cp -a and du see the files (gVisor's statx flag is made up for)" { coreutils_see_files; }
 
 @test "docker: c-gcc-12: hello world" { hello_world c-gcc-12; }
 @test "docker: c-gcc-12: args and stdin reach the program, exit 3 is failed" { args_stdin_exit_code c-gcc-12; }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "engine/engine.hpp"
+#include "engine/sandbox_etc.hpp"
 #include "error.hpp"
 #include "temp_dir.hpp"
 
@@ -184,7 +185,7 @@ TEST_CASE("every sandbox gets sbx's fixed, read-only /etc/resolv.conf and /etc/h
     }
 
     // A spec may not bring its own.
-    for (const char* target : {"/etc/resolv.conf", "/etc/hosts"}) {
+    for (const char* target : {"/etc/resolv.conf", "/etc/hosts", "/etc/ld.so.preload"}) {
         Fixture f("docker", "runsc");
         SandboxSpec spec = representative_spec();
         spec.binds.push_back({"/etc/resolv.conf", target, true});
@@ -196,6 +197,29 @@ TEST_CASE("every sandbox gets sbx's fixed, read-only /etc/resolv.conf and /etc/h
     CHECK(kind_of([&] { engine->create(representative_spec()); }) == sbx::ErrorKind::config);
     CHECK(kind_of([&] { engine->run_attached(representative_spec()); }) == sbx::ErrorKind::config);
     CHECK(runner->argvs().empty());
+}
+
+TEST_CASE("a sandbox with sbx-preload.so mounted gets an /etc/ld.so.preload naming it; one without, none", "[engine]")
+{
+    const std::string preload_list =
+        "--mount=type=bind,source=SANDBOX_ETC/ld.so.preload,target=/etc/ld.so.preload,readonly";
+    for (bool with_preload : {true, false}) {
+        INFO(with_preload);
+        Fixture f("docker", "runsc");
+        f.runner->reply(0, docker_runtimes);
+        f.runner->reply(0, "0123abcd\n");
+        SandboxSpec spec = representative_spec();
+        if (with_preload)
+            spec.binds.push_back({"/usr/libexec/sbx/sbx-preload.so", preload_target, true});
+        f.engine->create(spec);
+        auto argv = f.runner->argvs().back();
+        for (auto& arg : argv)
+            if (auto at = arg.find(f.sandbox_etc().string()); at != std::string::npos)
+                arg.replace(at, f.sandbox_etc().string().size(), "SANDBOX_ETC");
+        CHECK((std::find(argv.begin(), argv.end(), preload_list) != argv.end()) == with_preload);
+        if (with_preload)
+            CHECK(read_file(f.sandbox_etc() / "ld.so.preload") == std::string(preload_target) + "\n");
+    }
 }
 
 TEST_CASE("docker: create checks the runtime first", "[engine]")

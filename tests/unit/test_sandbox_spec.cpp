@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "engine/sandbox_etc.hpp"
 #include "runner/sandbox_spec.hpp"
 
 using namespace sbx;
@@ -45,10 +46,16 @@ TEST_CASE("a run's sandbox: its env over the runtime's, mounts in its run direct
     CHECK(spec.run_id == "7");
     CHECK(spec.image == "localhost/sbx/python:3.11");
     CHECK(spec.env == std::map<std::string, std::string>{{"PYTHONUNBUFFERED", "1"}, {"HOME", "/tmp"}, {"DEBUG", "1"}});
-    REQUIRE(spec.binds.size() == 2);
+    REQUIRE(spec.binds.size() == 3);
     CHECK(spec.binds[0].source == "/var/lib/sbx/runs/7/src");
     CHECK(spec.binds[0].target == snapshot_mount);
     CHECK(spec.binds[0].read_only);
+    CHECK(spec.binds[1].source == "/usr/libexec/sbx/sbx-init");
+    CHECK(spec.binds[1].target == "/sbx/init");
+    // gVisor's statx fix, named by the sandbox's /etc/ld.so.preload.
+    CHECK(spec.binds[2].source == "/usr/libexec/sbx/sbx-preload.so");
+    CHECK(spec.binds[2].target == engine::preload_target);
+    CHECK(spec.binds[2].read_only);
     REQUIRE(spec.tmpfs.size() == 2);
     CHECK(spec.tmpfs[0].target == "/work");
     CHECK(spec.tmpfs[0].host_dir == "/var/lib/sbx/runs/7/work");

@@ -120,7 +120,9 @@ compile_commands.json: $(LIB_SRCS) $(INIT_SRCS) $(PRELOAD_SRCS) $(CMD_SRCS) $(CL
 
 lint: compile_commands.json
 	clang-format --dry-run -Werror $(FORMAT_FILES)
-	clang-tidy -p . --quiet $(LIB_SRCS) $(INIT_SRCS) $(PRELOAD_SRCS) $(CMD_SRCS) $(CLI_SRCS)
+	@# One clang-tidy per core: a single one over every file takes 15 minutes here.
+	printf '%s\n' $(LIB_SRCS) $(INIT_SRCS) $(PRELOAD_SRCS) $(CMD_SRCS) $(CLI_SRCS) | \
+	    xargs -P "$$(nproc)" -n 8 clang-tidy -p . --quiet
 
 format:
 	clang-format -i $(FORMAT_FILES)

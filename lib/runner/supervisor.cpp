@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/runsc_messages.hpp"
 #include "error.hpp"
 #include "runner/host_slots.hpp"
 #include "runner/outcome.hpp"
@@ -293,9 +294,17 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool in
             int i = index_of[p];
             buffer.clear();
             process::ReadResult read = process::read_some(fds[i].get(), buffer);
-            if (read == process::ReadResult::eof)
+            if (read == process::ReadResult::eof) {
                 fds[i].reset();
-            else if (read == process::ReadResult::data && !recorder_->feed(streams[i], buffer))
+                continue;
+            }
+            if (read != process::ReadResult::data)
+                continue;
+            // runsc's own report that the sandbox died under the exec is not the program's
+            // output; the stage's end (sandbox gone, or runsc's 128) says what happened.
+            if (in_sandbox && streams[i] == store::Stream::err && engine::is_runsc_lost_sandbox(buffer))
+                continue;
+            if (!recorder_->feed(streams[i], buffer))
                 kill(StageEnd::output_full);
         }
         recorder_->flush_if_due();

@@ -643,8 +643,12 @@ EOF
     run_within 60 --separate-stderr sbx run -r c-gcc-12 main.c --memory 64M --timeout 20s
     [ "$status" -eq 137 ]
     [[ $stderr == *"was killed: out of memory (limit 64M)"* ]]
+    # gVisor's own report of the sandbox it lost is not the program's output.
+    [[ $stderr != *urpc* ]]
     id=$(last_run)
     [ "$(field "$id" status)" = oom ]
     [ "$(field "$id" exit_code)" = 137 ]
+    run sbx logs "$id"
+    [[ $output != *urpc* ]]
     host_is_fine
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "engine/inspect.hpp"
+#include "engine/runsc_messages.hpp"
 #include "error.hpp"
 
 using namespace sbx::engine;
@@ -152,4 +153,18 @@ TEST_CASE("engine status words", "[engine]")
     CHECK(parse_state("dead") == ContainerState::dead);
     CHECK(parse_state("bogus") == ContainerState::unknown);
     CHECK(std::string(state_name(ContainerState::exited)) == "exited");
+}
+
+TEST_CASE("runsc's report of a sandbox lost under an exec is told from a program's output", "[engine]")
+{
+    const std::string report = "waiting on pid 8: waiting on PID 8 in sandbox "
+                               "\"dc23bb98f4a12dafe57471cf50af73eef599c110612a521baa323638b30e5d68\": urpc method "
+                               "\"containerManager.WaitPID\" failed: EOF\n";
+    CHECK(sbx::engine::is_runsc_lost_sandbox(report));
+    CHECK(sbx::engine::is_runsc_lost_sandbox(report.substr(0, report.size() - 1)));
+    // The program's own lines, before or after, are never taken for it.
+    CHECK_FALSE(sbx::engine::is_runsc_lost_sandbox("Traceback (most recent call last):\n" + report));
+    CHECK_FALSE(sbx::engine::is_runsc_lost_sandbox(report + "more\n"));
+    CHECK_FALSE(sbx::engine::is_runsc_lost_sandbox("waiting on pid 8\n"));
+    CHECK_FALSE(sbx::engine::is_runsc_lost_sandbox(""));
 }

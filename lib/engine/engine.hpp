@@ -2,6 +2,7 @@
 // The container engine as sbx sees it: sandboxes made from a spec, started, waited for,
 // killed, inspected, listed by label and removed. Which engine does the work (podman or
 // docker, chosen in EngineConfig) is known only inside lib/engine.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -26,6 +27,14 @@ inline constexpr const char* run_label = "sbx.run";
 /// gVisor's own threads are among them: below about 64 the sandbox does not start.
 /// Lower values are rejected, not raised, so that a mistaken setting is seen.
 inline constexpr std::uint32_t min_runsc_pids = 128;
+
+/// The pids limit for a sandbox whose programs may have `nproc` processes. gVisor crashes
+/// outright when its host tasks reach the limit (each process inside costs 10-12 of them),
+/// so it is a backstop far above what programs meet, which is nproc inside.
+inline std::uint32_t runsc_pids_backstop(std::uint32_t nproc)
+{
+    return std::max(min_runsc_pids, nproc * 16);
+}
 
 struct BindMount {
     std::filesystem::path source; ///< absolute path on the host

@@ -9,11 +9,6 @@
 
 namespace sbx::runner {
 
-std::uint32_t sandbox_pids_backstop(const config::Limits& limits)
-{
-    return std::max<std::uint32_t>(engine::min_runsc_pids, limits.pids * 16);
-}
-
 engine::SandboxSpec sandbox_spec(const config::Runtime& runtime, const config::Limits& limits,
                                  const std::map<std::string, std::string>& env, bool stdin_attached,
                                  const SandboxPlace& place, std::vector<std::string> argv)
@@ -38,7 +33,7 @@ engine::SandboxSpec sandbox_spec(const config::Runtime& runtime, const config::L
     // Processes are limited inside gVisor (fork fails, the sandbox lives); the engine's
     // pids limit only backstops the host.
     spec.limits.nproc = limits.pids;
-    spec.limits.pids = sandbox_pids_backstop(limits);
+    spec.limits.pids = engine::runsc_pids_backstop(limits.pids);
     spec.stdin_attached = stdin_attached;
     spec.cgroup_parent = place.cgroup_parent;
     return spec;

@@ -27,10 +27,6 @@ struct SandboxPlace {
     std::string cgroup_parent;  ///< empty: the engine's default
 };
 
-/// The engine's pids limit for a run: gVisor crashes outright when it is reached, so it is
-/// a backstop far above the processes a program may have.
-std::uint32_t sandbox_pids_backstop(const config::Limits& limits);
-
 /// The sandbox for a run of `runtime` under `limits`, its first process `argv`. `env`
 /// (the run's own) overrides the runtime's.
 engine::SandboxSpec sandbox_spec(const config::Runtime& runtime, const config::Limits& limits,

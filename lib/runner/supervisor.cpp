@@ -14,10 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/runsc_messages.hpp"
+#include "engine/sandbox_cgroup.hpp"
 #include "error.hpp"
 #include "runner/host_slots.hpp"
 #include "runner/outcome.hpp"
-#include "runner/run_cgroup.hpp"
 #include "runner/run_disk.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/run_service.hpp"
@@ -101,8 +101,8 @@ class Supervisor {
     std::unique_ptr<engine::Engine> engine_;
     std::optional<OutputRecorder> recorder_; // made once the plan says the output cap
     OutputRecorder::LiveSink live_;
-    std::optional<RunCgroup> cgroup_; // for CPU time and peak memory, when cgroups allow
-    std::optional<RunDisk> disk_;     // /work and /tmp
+    std::optional<engine::SandboxCgroup> cgroup_; // for CPU time and peak memory, when cgroups allow
+    std::optional<RunDisk> disk_;                 // /work and /tmp
     bool sandbox_may_exist_ = false;
     bool ended_ = false;
     std::chrono::milliseconds earlier_stages_{0}; // wall time of the stages before this one
@@ -128,7 +128,7 @@ void Supervisor::execute()
             return;
         engine_ = make_engine(context_.settings);
         init_ = find_sandbox_init();
-        if (auto cgroup = RunCgroup::create(context_.settings.instance, id_))
+        if (auto cgroup = engine::SandboxCgroup::create(context_.settings.instance, id_))
             cgroup_.emplace(std::move(*cgroup));
         disk_.emplace(std::vector<fs::path>{root_ / "work", root_ / "tmp"}, plan_.limits.disk);
         if (runtime_->compile.empty())
@@ -187,7 +187,7 @@ bool Supervisor::near_task_backstop() const
     if (!cgroup_)
         return false;
     auto tasks = cgroup_->host_tasks();
-    return tasks && *tasks >= std::int64_t{sandbox_pids_backstop(plan_.limits)} * 3 / 4;
+    return tasks && *tasks >= std::int64_t{engine::runsc_pids_backstop(plan_.limits.pids)} * 3 / 4;
 }
 
 void Supervisor::one_stage()
@@ -382,7 +382,7 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
     facts.limits = plan_.limits;
     facts.engine = engine_->name();
     earlier_stages_ += outcome.wall;
-    ResourceUsage usage;
+    engine::ResourceUsage usage;
     if (cgroup_)
         usage = cgroup_->usage();
     facts.peak_memory_bytes = usage.peak_memory_bytes;

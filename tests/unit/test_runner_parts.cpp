@@ -9,12 +9,12 @@
 
 #include <csignal>
 
+#include "engine/sandbox_cgroup.hpp"
 #include "error.hpp"
 #include "process/child.hpp"
 #include "runner/host_slots.hpp"
 #include "runner/limits.hpp"
 #include "runner/output_recorder.hpp"
-#include "runner/run_cgroup.hpp"
 #include "runner/run_disk.hpp"
 #include "runner/snapshot_dir.hpp"
 #include "temp_dir.hpp"
@@ -234,7 +234,7 @@ TEST_CASE("kill_processes kills the sandbox's processes in the run's cgroup, not
     sbx::test::TempDir dir;
     dir.write("memory/tasks", "");
     dir.write("cpuacct/tasks", "");
-    auto cgroup = RunCgroup::create("test", 8, dir.path());
+    auto cgroup = sbx::engine::SandboxCgroup::create("test", 8, dir.path());
     REQUIRE(cgroup);
     auto sandbox = sbx::process::spawn({{"sleep", "60"}, {}}, {});
     auto monitor = sbx::process::spawn({{"sleep", "60"}, {}}, {});
@@ -252,12 +252,12 @@ TEST_CASE("kill_processes kills the sandbox's processes in the run's cgroup, not
 TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")
 {
     sbx::test::TempDir dir;
-    CHECK_FALSE(RunCgroup::create("test", 7, dir.path())); // no v1 hierarchies here
+    CHECK_FALSE(sbx::engine::SandboxCgroup::create("test", 7, dir.path())); // no v1 hierarchies here
     dir.write("memory/tasks", "");
     dir.write("cpuacct/tasks", "");
     dir.write("pids/tasks", "");
     {
-        auto cgroup = RunCgroup::create("test", 7, dir.path());
+        auto cgroup = sbx::engine::SandboxCgroup::create("test", 7, dir.path());
         REQUIRE(cgroup);
         CHECK(cgroup->parent() == "/sbx-test/run-7");
         CHECK_FALSE(cgroup->usage().cpu_ms); // nothing written yet
@@ -278,7 +278,7 @@ TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")
 
     std::filesystem::create_directories(dir.path() / "pids/sbx-test/run-8/conmon");
     std::filesystem::create_directories(dir.path() / "memory/sbx-test/run-9");
-    auto removed = RunCgroup::remove_stale(
+    auto removed = sbx::engine::SandboxCgroup::remove_stale(
         "test", [](std::int64_t id) { return id == 8; }, false, dir.path());
     CHECK(removed == std::vector<std::string>{(dir.path() / "pids/sbx-test/run-8").string()});
     CHECK(std::filesystem::exists(dir.path() / "memory/sbx-test/run-9"));
@@ -299,7 +299,8 @@ TEST_CASE("gc kills what is left in an ended run's cgroups without the engine, s
     dir.write("memory/sbx-test/run-9/cgroup.procs", std::to_string(live.pid()) + "\n");
     auto ended = [](std::int64_t id) { return id == 8; };
 
-    CHECK(RunCgroup::kill_stale("test", ended, true, dir.path()) == std::map<std::int64_t, std::size_t>{{8, 2}});
+    CHECK(sbx::engine::SandboxCgroup::kill_stale("test", ended, true, dir.path()) ==
+          std::map<std::int64_t, std::size_t>{{8, 2}});
     CHECK(::kill(sandbox.pid(), 0) == 0); // a dry run kills nothing
 
     // Real cgroup files go with their processes; here the test takes them away once killed.
@@ -309,14 +310,15 @@ TEST_CASE("gc kills what is left in an ended run's cgroups without the engine, s
         std::filesystem::remove(dir.path() / "memory/sbx-test/run-8/docker-1/cgroup.procs");
         std::filesystem::remove(dir.path() / "pids/sbx-test/run-8/cgroup.procs");
     });
-    CHECK(RunCgroup::kill_stale("test", ended, false, dir.path()) == std::map<std::int64_t, std::size_t>{{8, 2}});
+    CHECK(sbx::engine::SandboxCgroup::kill_stale("test", ended, false, dir.path()) ==
+          std::map<std::int64_t, std::size_t>{{8, 2}});
     reaper.join();
     // The monitor reports the end to its engine, and leaves by itself.
     CHECK(::kill(monitor.pid(), 0) == 0);
     monitor.kill(SIGKILL);
     monitor.wait();
     std::filesystem::remove(dir.path() / "pids/sbx-test/run-8/conmon/cgroup.procs");
-    CHECK(RunCgroup::remove_stale("test", ended, false, dir.path()).size() == 2);
+    CHECK(sbx::engine::SandboxCgroup::remove_stale("test", ended, false, dir.path()).size() == 2);
     CHECK_FALSE(std::filesystem::exists(dir.path() / "memory/sbx-test/run-8"));
     CHECK_FALSE(std::filesystem::exists(dir.path() / "pids/sbx-test/run-8"));
     // A run still going is not touched.

@@ -62,7 +62,7 @@ TEST_CASE("a run's sandbox: its env over the runtime's, mounts in its run direct
     CHECK(spec.tmpfs[1].target == "/tmp");
     CHECK(spec.tmpfs[1].size_bytes == 64 << 20);
     CHECK(spec.limits.nproc == 64);
-    CHECK(spec.limits.pids == sandbox_pids_backstop(limits()));
+    CHECK(spec.limits.pids == engine::runsc_pids_backstop(64));
     CHECK(spec.limits.pids >= engine::min_runsc_pids);
     CHECK(spec.stdin_attached);
     CHECK(spec.cgroup_parent == "/sbx-x/run-sbx-x-7");
@@ -71,11 +71,8 @@ TEST_CASE("a run's sandbox: its env over the runtime's, mounts in its run direct
 
 TEST_CASE("the pids backstop is 16 per allowed process, never below runsc's minimum", "[sandbox-spec]")
 {
-    config::Limits l = limits();
-    l.pids = 256;
-    CHECK(sandbox_pids_backstop(l) == 4096);
-    l.pids = 1;
-    CHECK(sandbox_pids_backstop(l) == engine::min_runsc_pids);
+    CHECK(engine::runsc_pids_backstop(256) == 4096);
+    CHECK(engine::runsc_pids_backstop(1) == engine::min_runsc_pids);
 }
 
 TEST_CASE("the key: the same for two runs' sandboxes, new for anything a program could see", "[sandbox-spec]")

@@ -11,25 +11,25 @@
 #include <string>
 #include <vector>
 
-namespace sbx::runner {
+namespace sbx::engine {
 
 struct ResourceUsage {
     std::optional<std::int64_t> cpu_ms;
     std::optional<std::int64_t> peak_memory_bytes;
 };
 
-class RunCgroup {
+class SandboxCgroup {
   public:
     /// Creates the run's cgroups under `root` (the cgroup v1 mount, normally /sys/fs/cgroup);
     /// nullopt when they cannot be made (no v1 hierarchies, or not allowed).
-    static std::optional<RunCgroup> create(const std::string& instance, std::int64_t run_id,
-                                           const std::filesystem::path& root = "/sys/fs/cgroup");
-    RunCgroup(RunCgroup&& other) noexcept;
-    RunCgroup& operator=(RunCgroup&&) = delete;
-    RunCgroup(const RunCgroup&) = delete;
-    RunCgroup& operator=(const RunCgroup&) = delete;
+    static std::optional<SandboxCgroup> create(const std::string& instance, std::int64_t run_id,
+                                               const std::filesystem::path& root = "/sys/fs/cgroup");
+    SandboxCgroup(SandboxCgroup&& other) noexcept;
+    SandboxCgroup& operator=(SandboxCgroup&&) = delete;
+    SandboxCgroup(const SandboxCgroup&) = delete;
+    SandboxCgroup& operator=(const SandboxCgroup&) = delete;
     /// Removes the cgroups (and the empty ones the engine left inside).
-    ~RunCgroup();
+    ~SandboxCgroup();
 
     /// The path to give the engine as --cgroup-parent, e.g. "/sbx-default/run-12".
     const std::string& parent() const noexcept { return parent_; }
@@ -63,10 +63,12 @@ class RunCgroup {
                                                  const std::filesystem::path& root = "/sys/fs/cgroup");
 
   private:
-    RunCgroup(std::filesystem::path root, std::string parent) : root_(std::move(root)), parent_(std::move(parent)) {}
+    SandboxCgroup(std::filesystem::path root, std::string parent) : root_(std::move(root)), parent_(std::move(parent))
+    {
+    }
 
     std::filesystem::path root_;
     std::string parent_;
 };
 
-} // namespace sbx::runner
+} // namespace sbx::engine

@@ -1,4 +1,4 @@
-#include "runner/run_cgroup.hpp"
+#include "engine/sandbox_cgroup.hpp"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 #include <set>
 #include <thread>
 
-namespace sbx::runner {
+namespace sbx::engine {
 namespace {
 
 namespace fs = std::filesystem;
@@ -82,7 +82,7 @@ std::set<pid_t> processes_of(const fs::path& top, bool spare_monitor)
 
 } // namespace
 
-std::size_t RunCgroup::kill_processes() const
+std::size_t SandboxCgroup::kill_processes() const
 {
     std::size_t killed = 0;
     for (pid_t pid : processes_of(root_ / "memory" / parent_.substr(1), true))
@@ -91,12 +91,13 @@ std::size_t RunCgroup::kill_processes() const
     return killed;
 }
 
-std::size_t RunCgroup::sandbox_processes() const
+std::size_t SandboxCgroup::sandbox_processes() const
 {
     return processes_of(root_ / "memory" / parent_.substr(1), true).size();
 }
 
-std::optional<RunCgroup> RunCgroup::create(const std::string& instance, std::int64_t run_id, const fs::path& root)
+std::optional<SandboxCgroup> SandboxCgroup::create(const std::string& instance, std::int64_t run_id,
+                                                   const fs::path& root)
 {
     std::string parent = "/sbx-" + instance + "/run-" + std::to_string(run_id);
     for (const char* controller : controllers) {
@@ -105,19 +106,20 @@ std::optional<RunCgroup> RunCgroup::create(const std::string& instance, std::int
             return std::nullopt;
         fs::create_directories(root / controller / parent.substr(1), ec);
         if (ec) {
-            RunCgroup partial(root, parent); // its destructor removes what was made
+            SandboxCgroup partial(root, parent); // its destructor removes what was made
             return std::nullopt;
         }
     }
-    return RunCgroup(root, parent);
+    return SandboxCgroup(root, parent);
 }
 
-RunCgroup::RunCgroup(RunCgroup&& other) noexcept : root_(std::move(other.root_)), parent_(std::move(other.parent_))
+SandboxCgroup::SandboxCgroup(SandboxCgroup&& other) noexcept
+    : root_(std::move(other.root_)), parent_(std::move(other.parent_))
 {
     other.parent_.clear();
 }
 
-RunCgroup::~RunCgroup()
+SandboxCgroup::~SandboxCgroup()
 {
     if (parent_.empty())
         return;
@@ -157,9 +159,9 @@ stale_dirs(const std::string& instance, const std::function<bool(std::int64_t)>&
 
 } // namespace
 
-std::map<std::int64_t, std::size_t> RunCgroup::kill_stale(const std::string& instance,
-                                                          const std::function<bool(std::int64_t)>& ended, bool dry_run,
-                                                          const fs::path& root)
+std::map<std::int64_t, std::size_t> SandboxCgroup::kill_stale(const std::string& instance,
+                                                              const std::function<bool(std::int64_t)>& ended,
+                                                              bool dry_run, const fs::path& root)
 {
     std::map<std::int64_t, std::size_t> killed;
     for (const auto& [id, dirs] : stale_dirs(instance, ended, root)) {
@@ -184,9 +186,9 @@ std::map<std::int64_t, std::size_t> RunCgroup::kill_stale(const std::string& ins
     return killed;
 }
 
-std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
-                                                 const std::function<bool(std::int64_t)>& ended, bool dry_run,
-                                                 const fs::path& root)
+std::vector<std::string> SandboxCgroup::remove_stale(const std::string& instance,
+                                                     const std::function<bool(std::int64_t)>& ended, bool dry_run,
+                                                     const fs::path& root)
 {
     std::vector<fs::path> left;
     for (const auto& [id, dirs] : stale_dirs(instance, ended, root))
@@ -206,7 +208,7 @@ std::vector<std::string> RunCgroup::remove_stale(const std::string& instance,
     return removed;
 }
 
-ResourceUsage RunCgroup::usage() const
+ResourceUsage SandboxCgroup::usage() const
 {
     ResourceUsage usage;
     if (auto ns = read_number(root_ / "cpuacct" / parent_.substr(1) / "cpuacct.usage"))
@@ -215,9 +217,9 @@ ResourceUsage RunCgroup::usage() const
     return usage;
 }
 
-std::optional<std::int64_t> RunCgroup::host_tasks() const
+std::optional<std::int64_t> SandboxCgroup::host_tasks() const
 {
     return read_number(root_ / "pids" / parent_.substr(1) / "pids.current");
 }
 
-} // namespace sbx::runner
+} // namespace sbx::engine

@@ -82,10 +82,15 @@ std::set<pid_t> processes_of(const fs::path& top, bool spare_monitor)
 
 } // namespace
 
+std::set<pid_t> SandboxCgroup::processes() const
+{
+    return processes_of(root_ / "memory" / parent_.substr(1), true);
+}
+
 std::size_t SandboxCgroup::kill_processes() const
 {
     std::size_t killed = 0;
-    for (pid_t pid : processes_of(root_ / "memory" / parent_.substr(1), true))
+    for (pid_t pid : processes())
         if (::kill(pid, SIGKILL) == 0)
             ++killed;
     return killed;
@@ -93,7 +98,7 @@ std::size_t SandboxCgroup::kill_processes() const
 
 std::size_t SandboxCgroup::sandbox_processes() const
 {
-    return processes_of(root_ / "memory" / parent_.substr(1), true).size();
+    return processes().size();
 }
 
 std::optional<SandboxCgroup> SandboxCgroup::create(const std::string& instance, std::int64_t run_id,

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,9 @@ class SandboxCgroup {
                                                  const std::filesystem::path& root = "/sys/fs/cgroup");
 
   private:
+    /// The sandbox's processes, found through the memory hierarchy; the monitor's spared.
+    std::set<pid_t> processes() const;
+
     SandboxCgroup(std::filesystem::path root, std::string parent) : root_(std::move(root)), parent_(std::move(parent))
     {
     }

@@ -33,7 +33,8 @@ using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
 constexpr milliseconds poll_interval{50};
-constexpr milliseconds cancel_check_interval{200};
+// How often a stage looks at what costs a query: the cancel flag, the sandbox's processes.
+constexpr milliseconds check_interval{200};
 constexpr milliseconds kill_retry_interval{500};
 // Past this after a kill, the sandbox's processes are killed through the run's cgroup.
 constexpr milliseconds kill_backstop{3'000};
@@ -234,10 +235,9 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool in
     StageOutcome outcome;
     const auto start = steady_clock::now();
     const auto deadline = start + limit;
-    auto next_cancel_check = start + cancel_check_interval;
+    auto next_check = start + check_interval;
     std::optional<steady_clock::time_point> killed_at;
     auto empty_since = steady_clock::time_point::max(); // max: the sandbox has processes
-    auto next_sandbox_check = start + cancel_check_interval;
     auto last_kill = start;
     // Kills run beside this loop, which must keep draining the sandbox's output: a
     // flooding program blocks on a full pipe, and docker's kill then waits for it forever.
@@ -314,23 +314,20 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool in
             kill(StageEnd::timed_out);
         if (!killed_at && near_task_backstop())
             kill(StageEnd::process_limit);
-        if (in_sandbox && cgroup_ && !killed_at && now >= next_sandbox_check) {
-            next_sandbox_check = now + cancel_check_interval;
-            if (cgroup_->sandbox_processes() != 0)
+        if (now >= next_check && !killed_at) {
+            next_check = now + check_interval;
+            if (!in_sandbox || !cgroup_ || cgroup_->sandbox_processes() != 0)
                 empty_since = steady_clock::time_point::max();
             else if (empty_since == steady_clock::time_point::max())
                 empty_since = now;
-            else if (now - empty_since >= sandbox_gone_after) {
+            if (now - empty_since >= sandbox_gone_after) {
                 // Nothing is left to kill: only the CLI still waits.
                 outcome.why = StageEnd::sandbox_gone;
                 killed_at = now;
                 child.kill(SIGKILL);
-            }
-        }
-        if (now >= next_cancel_check) {
-            next_cancel_check = now + cancel_check_interval;
-            if (!killed_at && cancel_requested())
+            } else if (cancel_requested()) {
                 kill(StageEnd::cancelled);
+            }
         }
         if (killed_at) {
             // A sandbox still being created when killed is killed again once it exists.

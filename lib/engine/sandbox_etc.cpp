@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
 
 #include "error.hpp"
 
@@ -31,6 +33,9 @@ constexpr EtcFile etc_files[] = {
     {"hosts", "/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"},
     {"ld.so.preload", "/etc/ld.so.preload", "/sbx/preload.so\n", true},
 };
+constexpr std::string_view preload_list = etc_files[2].content;
+static_assert(preload_list.substr(0, preload_list.size() - 1) == preload_target && preload_list.ends_with('\n'),
+              "the sandbox's ld.so.preload names preload_target");
 
 bool has_content(const fs::path& path, const std::string& content)
 {
@@ -76,6 +81,12 @@ std::vector<BindMount> sandbox_etc_binds(const fs::path& dir, bool preload)
         if (preload || !file.for_preload)
             binds.push_back({dir / file.name, file.target, true});
     return binds;
+}
+
+bool is_sandbox_etc_target(const std::string& target)
+{
+    return std::any_of(std::begin(etc_files), std::end(etc_files),
+                       [&](const EtcFile& file) { return target == file.target; });
 }
 
 void write_sandbox_etc(const fs::path& dir)

@@ -4,6 +4,7 @@
 // own entries (podman). Every sandbox gets fixed ones instead, bind-mounted read-only: it
 // has no network, so there is nothing to resolve but localhost.
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "engine/engine.hpp"
@@ -18,6 +19,9 @@ inline constexpr const char* preload_target = "/sbx/preload.so";
 /// The read-only bind mounts of the fixed files kept in `dir` (see write_sandbox_etc());
 /// /etc/ld.so.preload among them when the sandbox has `preload`.
 std::vector<BindMount> sandbox_etc_binds(const std::filesystem::path& dir, bool preload);
+
+/// True for the targets of the fixed files: a spec may not bind its own there.
+bool is_sandbox_etc_target(const std::string& target);
 
 /// Makes `dir` and writes the fixed files into it, unless they are there already with that
 /// content. Each is written aside and renamed into place, so a sandbox made meanwhile

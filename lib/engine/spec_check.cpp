@@ -80,10 +80,8 @@ void check_spec(const SandboxSpec& spec, bool runsc)
     for (const auto& bind : spec.binds) {
         check_path("binds", bind.source.string());
         check_path("binds", bind.target);
-        if (bind.target == "/etc/resolv.conf" || bind.target == "/etc/hosts")
-            bad_spec("binds", bind.target + " is set by sbx itself (fixed, so the host's network stays unseen)");
-        if (bind.target == "/etc/ld.so.preload")
-            bad_spec("binds", bind.target + " is set by sbx itself (it names " + preload_target + ")");
+        if (is_sandbox_etc_target(bind.target))
+            bad_spec("binds", bind.target + " is set by sbx itself (a fixed file of every sandbox)");
         workdir_mounted = workdir_mounted || bind.target == spec.workdir;
     }
     if (!has_tmp)

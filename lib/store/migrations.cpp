@@ -127,6 +127,39 @@ const std::vector<Migration>& schema_migrations()
         {5, "the OCI runtime each run's sandbox runs under", R"sql(
             ALTER TABLE runs ADD COLUMN oci_runtime TEXT NOT NULL DEFAULT '';
         )sql"},
+        // A pooled sandbox is made ahead of any run, claimed by one run and then thrown away;
+        // each change of state is one conditional UPDATE, so its row says who owns it.
+        // AUTOINCREMENT: an id names a container, a cgroup and a directory, and one left
+        // behind by a crash must never be taken for a newer sandbox's.
+        {6, "pooled sandboxes", R"sql(
+            CREATE TABLE sandboxes (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                name         TEXT NOT NULL UNIQUE,
+                runtime      TEXT NOT NULL,
+                spec_key     TEXT NOT NULL,
+                image_id     TEXT NOT NULL DEFAULT '',
+                engine       TEXT NOT NULL,
+                oci_runtime  TEXT NOT NULL,
+                state        TEXT NOT NULL CHECK (state IN ('starting', 'ready', 'claimed', 'spent')),
+                container_id TEXT NOT NULL DEFAULT '',
+                exec_root    TEXT NOT NULL DEFAULT '',
+                exec_bundle  TEXT NOT NULL DEFAULT '',
+                sandbox_pid  INTEGER,
+                keeper_pid   INTEGER,
+                run_id       INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+                created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                ready_at     TEXT,
+                claimed_at   TEXT
+            ) STRICT;
+            CREATE INDEX sandboxes_by_spec ON sandboxes (runtime, spec_key, engine, state, id);
+            CREATE TABLE pool_counters (
+                runtime TEXT PRIMARY KEY,
+                claims  INTEGER NOT NULL DEFAULT 0,
+                misses  INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            ALTER TABLE runs ADD COLUMN pooled INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE runs ADD COLUMN pool_miss TEXT NOT NULL DEFAULT '';
+        )sql"},
     };
     return migrations;
 }

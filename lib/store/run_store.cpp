@@ -75,13 +75,7 @@ const char* status_name(RunStatus status) noexcept
 
 RunStatus parse_status(std::string_view name)
 {
-    for (std::size_t i = 0; i < status_names.size(); ++i)
-        if (name == status_names[i])
-            return static_cast<RunStatus>(i);
-    std::string list;
-    for (const auto* n : status_names)
-        list += (list.empty() ? "" : ", ") + std::string(n);
-    throw Error(ErrorKind::usage, "unknown run status '" + std::string(name) + "' (one of: " + list + ")", "status");
+    return static_cast<RunStatus>(name_index(status_names, name, "run status", "status"));
 }
 
 bool is_final(RunStatus status) noexcept

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <fstream>
@@ -104,7 +105,13 @@ std::size_t SandboxCgroup::sandbox_processes() const
 std::optional<SandboxCgroup> SandboxCgroup::create(const std::string& instance, std::int64_t run_id,
                                                    const fs::path& root)
 {
-    std::string parent = "/sbx-" + instance + "/run-" + std::to_string(run_id);
+    return create(instance, "run-" + std::to_string(run_id), root);
+}
+
+std::optional<SandboxCgroup> SandboxCgroup::create(const std::string& instance, const std::string& name,
+                                                   const fs::path& root)
+{
+    std::string parent = "/sbx-" + instance + "/" + name;
     for (const char* controller : controllers) {
         std::error_code ec;
         if (!fs::exists(root / controller / "tasks", ec))
@@ -119,14 +126,15 @@ std::optional<SandboxCgroup> SandboxCgroup::create(const std::string& instance, 
 }
 
 SandboxCgroup::SandboxCgroup(SandboxCgroup&& other) noexcept
-    : root_(std::move(other.root_)), parent_(std::move(other.parent_))
+    : root_(std::move(other.root_)), parent_(std::move(other.parent_)), owned_(other.owned_),
+      cpu_baseline_ns_(other.cpu_baseline_ns_)
 {
     other.parent_.clear();
 }
 
 SandboxCgroup::~SandboxCgroup()
 {
-    if (parent_.empty())
+    if (parent_.empty() || !owned_)
         return;
     // The engine's monitor (podman's conmon) may still be leaving its cgroup; what is
     // left after a short wait is gc's to remove.
@@ -142,10 +150,12 @@ SandboxCgroup::~SandboxCgroup()
 
 namespace {
 
-// The cgroups of instance's ended runs in every hierarchy, by run.
-std::map<std::int64_t, std::vector<fs::path>>
-stale_dirs(const std::string& instance, const std::function<bool(std::int64_t)>& ended, const fs::path& root)
+// The cgroups KIND-N of instance that `ended` says are over, in every hierarchy, by N.
+std::map<std::int64_t, std::vector<fs::path>> stale_dirs(const std::string& instance, const std::string& kind,
+                                                         const std::function<bool(std::int64_t)>& ended,
+                                                         const fs::path& root)
 {
+    const std::string prefix = kind + "-";
     std::map<std::int64_t, std::vector<fs::path>> dirs_of_run;
     for (const auto& hierarchy : hierarchies(root)) {
         std::error_code ec;
@@ -153,8 +163,9 @@ stale_dirs(const std::string& instance, const std::function<bool(std::int64_t)>&
         for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
             std::string name = it->path().filename().string();
             std::int64_t id = 0;
-            if (!name.starts_with("run-") ||
-                std::from_chars(name.data() + 4, name.data() + name.size(), id).ec != std::errc{} || !ended(id))
+            if (!name.starts_with(prefix) ||
+                std::from_chars(name.data() + prefix.size(), name.data() + name.size(), id).ec != std::errc{} ||
+                !ended(id))
                 continue;
             dirs_of_run[id].push_back(it->path());
         }
@@ -164,12 +175,12 @@ stale_dirs(const std::string& instance, const std::function<bool(std::int64_t)>&
 
 } // namespace
 
-std::map<std::int64_t, std::size_t> SandboxCgroup::kill_stale(const std::string& instance,
+std::map<std::int64_t, std::size_t> SandboxCgroup::kill_stale(const std::string& instance, const std::string& kind,
                                                               const std::function<bool(std::int64_t)>& ended,
                                                               bool dry_run, const fs::path& root)
 {
     std::map<std::int64_t, std::size_t> killed;
-    for (const auto& [id, dirs] : stale_dirs(instance, ended, root)) {
+    for (const auto& [id, dirs] : stale_dirs(instance, kind, ended, root)) {
         // A process may fork meanwhile: look again until none is left.
         std::set<pid_t> signalled;
         for (int round = 0; round < 100; ++round) {
@@ -191,12 +202,12 @@ std::map<std::int64_t, std::size_t> SandboxCgroup::kill_stale(const std::string&
     return killed;
 }
 
-std::vector<std::string> SandboxCgroup::remove_stale(const std::string& instance,
+std::vector<std::string> SandboxCgroup::remove_stale(const std::string& instance, const std::string& kind,
                                                      const std::function<bool(std::int64_t)>& ended, bool dry_run,
                                                      const fs::path& root)
 {
     std::vector<fs::path> left;
-    for (const auto& [id, dirs] : stale_dirs(instance, ended, root))
+    for (const auto& [id, dirs] : stale_dirs(instance, kind, ended, root))
         left.insert(left.end(), dirs.begin(), dirs.end());
     std::vector<std::string> removed;
     // A monitor leaves its cgroup a moment after the sandbox it watched has died.
@@ -213,11 +224,18 @@ std::vector<std::string> SandboxCgroup::remove_stale(const std::string& instance
     return removed;
 }
 
+void SandboxCgroup::start_counting()
+{
+    cpu_baseline_ns_ = read_number(root_ / "cpuacct" / parent_.substr(1) / "cpuacct.usage").value_or(0);
+    // Writing 0 sets the peak to the usage now (cgroup v1).
+    std::ofstream(root_ / "memory" / parent_.substr(1) / "memory.max_usage_in_bytes") << 0;
+}
+
 ResourceUsage SandboxCgroup::usage() const
 {
     ResourceUsage usage;
     if (auto ns = read_number(root_ / "cpuacct" / parent_.substr(1) / "cpuacct.usage"))
-        usage.cpu_ms = *ns / 1'000'000;
+        usage.cpu_ms = std::max<std::int64_t>(0, *ns - cpu_baseline_ns_) / 1'000'000;
     usage.peak_memory_bytes = read_number(root_ / "memory" / parent_.substr(1) / "memory.max_usage_in_bytes");
     return usage;
 }

@@ -21,16 +21,27 @@ struct ResourceUsage {
 
 class SandboxCgroup {
   public:
-    /// Creates the run's cgroups under `root` (the cgroup v1 mount, normally /sys/fs/cgroup);
-    /// nullopt when they cannot be made (no v1 hierarchies, or not allowed).
+    /// Creates the cgroups of sandbox `name` ("run-12" for a run's, "pool-3" for a pooled
+    /// one) under `root` (the cgroup v1 mount, normally /sys/fs/cgroup), or opens them when
+    /// they exist; nullopt when they cannot be made (no v1 hierarchies, or not allowed).
+    static std::optional<SandboxCgroup> create(const std::string& instance, const std::string& name,
+                                               const std::filesystem::path& root = "/sys/fs/cgroup");
+    /// The cgroups of run `run_id`: create(instance, "run-N").
     static std::optional<SandboxCgroup> create(const std::string& instance, std::int64_t run_id,
                                                const std::filesystem::path& root = "/sys/fs/cgroup");
     SandboxCgroup(SandboxCgroup&& other) noexcept;
     SandboxCgroup& operator=(SandboxCgroup&&) = delete;
     SandboxCgroup(const SandboxCgroup&) = delete;
     SandboxCgroup& operator=(const SandboxCgroup&) = delete;
-    /// Removes the cgroups (and the empty ones the engine left inside).
+    /// Removes the cgroups (and the empty ones the engine left inside), unless left in place.
     ~SandboxCgroup();
+
+    /// The cgroups outlive this object (a pooled sandbox's, made by one process and used
+    /// by another); removing them is then remove_stale()'s.
+    void leave_in_place() noexcept { owned_ = false; }
+    /// From now on usage() counts from here: CPU time spent so far is left out, and the
+    /// peak restarts at the memory in use now (a pooled sandbox's boot is not its run's).
+    void start_counting();
 
     /// The path to give the engine as --cgroup-parent, e.g. "/sbx-default/run-12".
     const std::string& parent() const noexcept { return parent_; }
@@ -48,19 +59,19 @@ class SandboxCgroup {
     /// minutes). Returns how many were signalled.
     std::size_t kill_processes() const;
 
-    /// gc's first part: in every hierarchy, the run cgroups of `instance` whose run `ended`
-    /// says is over. Each process still in one (a sandbox the engine did not stop) is
+    /// gc's first part: in every hierarchy, the cgroups `KIND-N` of `instance` (kind "run"
+    /// or "pool") whose N `ended` says is over. Each process still in one (a sandbox the engine did not stop) is
     /// SIGKILLed without asking the engine, which may be down; the engine's monitor (podman's
     /// conmon) is spared, as the engine needs it to remove the container. Returns how many
     /// were signalled (with `dry_run`: found) per run, for the runs with any.
-    static std::map<std::int64_t, std::size_t> kill_stale(const std::string& instance,
-                                                          const std::function<bool(std::int64_t run_id)>& ended,
+    static std::map<std::int64_t, std::size_t> kill_stale(const std::string& instance, const std::string& kind,
+                                                          const std::function<bool(std::int64_t id)>& ended,
                                                           bool dry_run,
                                                           const std::filesystem::path& root = "/sys/fs/cgroup");
     /// gc's last part: removes those cgroups, waiting a moment for a monitor to leave; one
     /// still busy stays for the next gc. Returns the directories removed (or to remove).
-    static std::vector<std::string> remove_stale(const std::string& instance,
-                                                 const std::function<bool(std::int64_t run_id)>& ended, bool dry_run,
+    static std::vector<std::string> remove_stale(const std::string& instance, const std::string& kind,
+                                                 const std::function<bool(std::int64_t id)>& ended, bool dry_run,
                                                  const std::filesystem::path& root = "/sys/fs/cgroup");
 
   private:
@@ -73,6 +84,8 @@ class SandboxCgroup {
 
     std::filesystem::path root_;
     std::string parent_;
+    bool owned_ = true;
+    std::int64_t cpu_baseline_ns_ = 0;
 };
 
 } // namespace sbx::engine

@@ -134,10 +134,10 @@ GcReport collect_garbage(RunContext& context, bool dry_run)
     }
     // Whatever the engine did not stop, because it is down or lost track of it, is killed
     // through the cgroups, which need no engine.
-    for (const auto& [id, killed] : engine::SandboxCgroup::kill_stale(settings.instance, ended, dry_run))
+    for (const auto& [id, killed] : engine::SandboxCgroup::kill_stale(settings.instance, "run", ended, dry_run))
         report.actions.push_back({"kill-processes", "run " + std::to_string(id),
                                   std::to_string(killed) + " left in its cgroups after it ended"});
-    for (const auto& path : engine::SandboxCgroup::remove_stale(settings.instance, ended, dry_run))
+    for (const auto& path : engine::SandboxCgroup::remove_stale(settings.instance, "run", ended, dry_run))
         report.actions.push_back({"remove-cgroup", path, "run ended"});
     return report;
 }

@@ -20,6 +20,10 @@ class RunDisk {
     RunDisk(const RunDisk&) = delete;
     RunDisk& operator=(const RunDisk&) = delete;
 
+    /// The mounts outlive this object (a pooled sandbox's disk, made by the keeper and
+    /// used by a run's supervisor); unmount_below() removes them.
+    void leave_mounted() noexcept { mounted_.clear(); }
+
     /// How many files (inodes) a disk of `size_bytes` holds: one per 4 KiB, at least 1024.
     static std::uint64_t files_for(std::uint64_t size_bytes);
 

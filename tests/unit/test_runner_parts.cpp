@@ -249,6 +249,36 @@ TEST_CASE("kill_processes kills the sandbox's processes in the run's cgroup, not
         std::filesystem::remove(dir.path() / "memory/sbx-test/run-8" / leftover / "cgroup.procs");
 }
 
+TEST_CASE("a pooled sandbox's cgroup outlives its maker, counts from a claim and is gc'd by kind", "[cgroup]")
+{
+    sbx::test::TempDir dir;
+    dir.write("memory/tasks", "");
+    dir.write("cpuacct/tasks", "");
+    {
+        auto cgroup = sbx::engine::SandboxCgroup::create("test", "pool-3", dir.path());
+        REQUIRE(cgroup);
+        CHECK(cgroup->parent() == "/sbx-test/pool-3");
+        cgroup->leave_in_place();
+    }
+    REQUIRE(std::filesystem::exists(dir.path() / "memory/sbx-test/pool-3"));
+    auto claimed = sbx::engine::SandboxCgroup::create("test", "pool-3", dir.path()); // opens it
+    REQUIRE(claimed);
+    dir.write("cpuacct/sbx-test/pool-3/cpuacct.usage", "250000000\n"); // boot and warm-up: 250 ms
+    dir.write("memory/sbx-test/pool-3/memory.max_usage_in_bytes", "20000000\n");
+    claimed->start_counting();
+    // A real cgroup sets the peak to the usage now; the file here just shows it was written.
+    std::ifstream peak(dir.path() / "memory/sbx-test/pool-3/memory.max_usage_in_bytes");
+    std::string written((std::istreambuf_iterator<char>(peak)), std::istreambuf_iterator<char>());
+    CHECK(written == "0");
+    dir.write("cpuacct/sbx-test/pool-3/cpuacct.usage", "1250000000\n");
+    CHECK(claimed->usage().cpu_ms == 1000);
+    claimed->leave_in_place();
+
+    auto ended = [](std::int64_t id) { return id == 3; };
+    CHECK(sbx::engine::SandboxCgroup::remove_stale("test", "run", ended, true, dir.path()).empty());
+    CHECK(sbx::engine::SandboxCgroup::remove_stale("test", "pool", ended, true, dir.path()).size() == 2);
+}
+
 TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")
 {
     sbx::test::TempDir dir;
@@ -279,7 +309,7 @@ TEST_CASE("a run's cgroup is made, read and removed", "[cgroup]")
     std::filesystem::create_directories(dir.path() / "pids/sbx-test/run-8/conmon");
     std::filesystem::create_directories(dir.path() / "memory/sbx-test/run-9");
     auto removed = sbx::engine::SandboxCgroup::remove_stale(
-        "test", [](std::int64_t id) { return id == 8; }, false, dir.path());
+        "test", "run", [](std::int64_t id) { return id == 8; }, false, dir.path());
     CHECK(removed == std::vector<std::string>{(dir.path() / "pids/sbx-test/run-8").string()});
     CHECK(std::filesystem::exists(dir.path() / "memory/sbx-test/run-9"));
 }
@@ -299,7 +329,7 @@ TEST_CASE("gc kills what is left in an ended run's cgroups without the engine, s
     dir.write("memory/sbx-test/run-9/cgroup.procs", std::to_string(live.pid()) + "\n");
     auto ended = [](std::int64_t id) { return id == 8; };
 
-    CHECK(sbx::engine::SandboxCgroup::kill_stale("test", ended, true, dir.path()) ==
+    CHECK(sbx::engine::SandboxCgroup::kill_stale("test", "run", ended, true, dir.path()) ==
           std::map<std::int64_t, std::size_t>{{8, 2}});
     CHECK(::kill(sandbox.pid(), 0) == 0); // a dry run kills nothing
 
@@ -310,7 +340,7 @@ TEST_CASE("gc kills what is left in an ended run's cgroups without the engine, s
         std::filesystem::remove(dir.path() / "memory/sbx-test/run-8/docker-1/cgroup.procs");
         std::filesystem::remove(dir.path() / "pids/sbx-test/run-8/cgroup.procs");
     });
-    CHECK(sbx::engine::SandboxCgroup::kill_stale("test", ended, false, dir.path()) ==
+    CHECK(sbx::engine::SandboxCgroup::kill_stale("test", "run", ended, false, dir.path()) ==
           std::map<std::int64_t, std::size_t>{{8, 2}});
     reaper.join();
     // The monitor reports the end to its engine, and leaves by itself.
@@ -318,7 +348,7 @@ TEST_CASE("gc kills what is left in an ended run's cgroups without the engine, s
     monitor.kill(SIGKILL);
     monitor.wait();
     std::filesystem::remove(dir.path() / "pids/sbx-test/run-8/conmon/cgroup.procs");
-    CHECK(sbx::engine::SandboxCgroup::remove_stale("test", ended, false, dir.path()).size() == 2);
+    CHECK(sbx::engine::SandboxCgroup::remove_stale("test", "run", ended, false, dir.path()).size() == 2);
     CHECK_FALSE(std::filesystem::exists(dir.path() / "memory/sbx-test/run-8"));
     CHECK_FALSE(std::filesystem::exists(dir.path() / "pids/sbx-test/run-8"));
     // A run still going is not touched.

@@ -30,6 +30,8 @@ nlohmann::json run_json(store::RunStore& runs, const store::RunRecord& run)
         {"runtime", run.runtime},
         {"engine", run.engine},
         {"oci_runtime", text_or_null(run.oci_runtime)},
+        {"pooled", run.pooled},
+        {"pool_miss", text_or_null(run.pool_miss)},
         {"status", store::status_name(run.status)},
         {"stage", text_or_null(run.stage)},
         {"reason", text_or_null(run.reason)},

@@ -143,7 +143,7 @@ const std::vector<Migration>& schema_migrations()
                 state        TEXT NOT NULL CHECK (state IN ('starting', 'ready', 'claimed', 'spent')),
                 container_id TEXT NOT NULL DEFAULT '',
                 exec_root    TEXT NOT NULL DEFAULT '',
-                exec_bundle  TEXT NOT NULL DEFAULT '',
+                exec_binary  TEXT NOT NULL DEFAULT '',
                 sandbox_pid  INTEGER,
                 keeper_pid   INTEGER,
                 run_id       INTEGER REFERENCES runs (id) ON DELETE SET NULL,

@@ -22,7 +22,7 @@ constexpr const char* unfinished_sql = "('queued', 'building', 'running')";
 constexpr const char* columns =
     "id, project_id, runtime, engine, status, stage, reason, exit_code, signal, created_at, "
     "coalesce(started_at, ''), coalesce(finished_at, ''), wall_ms, cpu_ms, peak_memory_bytes, limits, request, "
-    "supervisor_pid, container, output_bytes, cancel_requested, user_id, memory_bytes, cpus, admitted, oci_runtime";
+    "supervisor_pid, container, output_bytes, cancel_requested, user_id, memory_bytes, cpus, admitted, oci_runtime, pooled, pool_miss";
 
 RunRecord read_record(SQLite::Statement& q)
 {
@@ -53,6 +53,8 @@ RunRecord read_record(SQLite::Statement& q)
     r.cpus = q.getColumn(23).getDouble();
     r.admitted = q.getColumn(24).getInt() != 0;
     r.oci_runtime = q.getColumn(25).getString();
+    r.pooled = q.getColumn(26).getInt() != 0;
+    r.pool_miss = q.getColumn(27).getString();
     return r;
 }
 

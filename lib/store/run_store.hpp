@@ -31,6 +31,8 @@ struct RunRecord {
     std::string runtime;
     std::string engine;
     std::string oci_runtime; ///< what the sandbox runs under, e.g. "runsc"; empty: recorded before sbx kept it
+    bool pooled = false;     ///< it ran in a sandbox of the warm pool
+    std::string pool_miss;   ///< why it did not: "off", "limits", "empty", "dead"; empty when pooled or not asked
     RunStatus status = RunStatus::queued;
     std::string stage;  ///< "compile" or "run" once started
     std::string reason; ///< why it ended as error or cancelled, or what killed it

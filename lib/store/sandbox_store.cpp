@@ -10,7 +10,7 @@ namespace {
 constexpr std::array state_names = {"starting", "ready", "claimed", "spent"};
 
 constexpr const char* columns =
-    "id, name, runtime, spec_key, image_id, engine, oci_runtime, state, container_id, exec_root, exec_bundle, "
+    "id, name, runtime, spec_key, image_id, engine, oci_runtime, state, container_id, exec_root, exec_binary, "
     "sandbox_pid, keeper_pid, run_id, created_at, coalesce(ready_at, ''), coalesce(claimed_at, '')";
 
 SandboxRecord read_record(SQLite::Statement& q)
@@ -26,7 +26,7 @@ SandboxRecord read_record(SQLite::Statement& q)
     r.state = parse_sandbox_state(q.getColumn(7).getString());
     r.container_id = q.getColumn(8).getString();
     r.exec_root = q.getColumn(9).getString();
-    r.exec_bundle = q.getColumn(10).getString();
+    r.exec_binary = q.getColumn(10).getString();
     r.sandbox_pid = optional_column<int>(q.getColumn(11));
     r.keeper_pid = optional_column<int>(q.getColumn(12));
     r.run_id = optional_column<std::int64_t>(q.getColumn(13));
@@ -73,16 +73,16 @@ std::int64_t SandboxStore::insert_starting(const std::string& name_prefix, const
 }
 
 bool SandboxStore::mark_ready(std::int64_t id, const std::string& container_id, const std::string& exec_root,
-                              const std::string& exec_bundle, int sandbox_pid)
+                              const std::string& exec_binary, int sandbox_pid)
 {
     return guarded("mark a pooled sandbox ready", [&] {
         SQLite::Statement q(db_.sql(), "UPDATE sandboxes SET state = 'ready', container_id = ?, exec_root = ?, "
-                                       "exec_bundle = ?, sandbox_pid = ?, "
+                                       "exec_binary = ?, sandbox_pid = ?, "
                                        "ready_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
                                        "WHERE id = ? AND state = 'starting'");
         q.bind(1, container_id);
         q.bind(2, exec_root);
-        q.bind(3, exec_bundle);
+        q.bind(3, exec_binary);
         q.bind(4, sandbox_pid);
         q.bind(5, id);
         return q.exec() == 1;
@@ -126,13 +126,21 @@ std::optional<SandboxRecord> SandboxStore::claim(const std::string& runtime, con
     });
 }
 
-void SandboxStore::count_miss(const std::string& runtime)
+void SandboxStore::record_miss(const std::string& runtime, std::int64_t run_id, const std::string& why, bool count)
 {
-    guarded("count a pool miss", [&] {
-        SQLite::Statement q(db_.sql(), "INSERT INTO pool_counters (runtime, misses) VALUES (?, 1) "
-                                       "ON CONFLICT (runtime) DO UPDATE SET misses = misses + 1");
-        q.bind(1, runtime);
-        q.exec();
+    guarded("record a pool miss", [&] {
+        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        SQLite::Statement run(db_.sql(), "UPDATE runs SET pool_miss = ? WHERE id = ?");
+        run.bind(1, why);
+        run.bind(2, run_id);
+        run.exec();
+        if (count) {
+            SQLite::Statement q(db_.sql(), "INSERT INTO pool_counters (runtime, misses) VALUES (?, 1) "
+                                           "ON CONFLICT (runtime) DO UPDATE SET misses = misses + 1");
+            q.bind(1, runtime);
+            q.exec();
+        }
+        transaction.commit();
     });
 }
 

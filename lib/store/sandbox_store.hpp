@@ -30,7 +30,7 @@ struct SandboxRecord {
     SandboxState state = SandboxState::starting;
     std::string container_id; ///< the engine's full ID; empty until ready
     std::string exec_root;    ///< the OCI runtime's --root for a direct exec; empty: not known
-    std::string exec_bundle;  ///< the OCI bundle directory; empty: not known
+    std::string exec_binary;  ///< the OCI runtime's binary for a direct exec; empty: not known
     std::optional<int> sandbox_pid;
     std::optional<int> keeper_pid;      ///< the keeper that started it
     std::optional<std::int64_t> run_id; ///< the run that claimed it; none once that run is deleted
@@ -57,15 +57,16 @@ class SandboxStore {
                                  const std::string& oci_runtime, int keeper_pid);
     /// starting → ready, with what a direct exec needs. False when the row is not starting.
     bool mark_ready(std::int64_t id, const std::string& container_id, const std::string& exec_root,
-                    const std::string& exec_bundle, int sandbox_pid);
+                    const std::string& exec_binary, int sandbox_pid);
     /// Takes the oldest ready sandbox of this runtime, spec key and engine for `run_id`:
     /// ready → claimed, the run marked pooled and the runtime's claims counted, in one
     /// transaction. Of any number of claimers, in threads or processes, one gets each row;
-    /// nullopt when none is ready, and nothing counted: the caller counts that with count_miss.
+    /// nullopt when none is ready, and nothing counted: the caller records that with record_miss.
     std::optional<SandboxRecord> claim(const std::string& runtime, const std::string& spec_key,
                                        const std::string& engine, std::int64_t run_id);
-    /// Counts a run of `runtime` that found no pooled sandbox.
-    void count_miss(const std::string& runtime);
+    /// Records on run `run_id` why it did not run pooled ("off", "limits", "empty", "dead"),
+    /// and with `count` counts it among `runtime`'s misses, in one transaction.
+    void record_miss(const std::string& runtime, std::int64_t run_id, const std::string& why, bool count);
     /// `from` → spent. False when the row is not in state `from` (or `from` is spent).
     bool mark_spent(std::int64_t id, SandboxState from);
     /// Deletes a spent row, once its container and files are gone. False when the row is

@@ -45,7 +45,7 @@ struct Fixture {
                        const std::string& engine = "podman")
     {
         auto id = starting(runtime, key, engine);
-        REQUIRE(sandboxes->mark_ready(id, "c0ffee" + std::to_string(id), "/run/runsc", "/bundle", 777));
+        REQUIRE(sandboxes->mark_ready(id, "c0ffee" + std::to_string(id), "/run/runsc", "/usr/bin/runsc", 777));
         return id;
     }
 
@@ -103,13 +103,13 @@ TEST_CASE("a pooled sandbox goes from starting to removed, each step once", "[sa
     CHECK(row.created_at.size() == 24); // 2026-12-03T10:00:00.000Z
     CHECK(row.ready_at.empty());
 
-    CHECK(f.sandboxes->mark_ready(id, "c0ffee", "/run/runsc", "/bundle", 777));
+    CHECK(f.sandboxes->mark_ready(id, "c0ffee", "/run/runsc", "/usr/bin/runsc", 777));
     CHECK_FALSE(f.sandboxes->mark_ready(id, "other", "", "", 1));
     row = f.sandboxes->get(id);
     CHECK(row.state == SandboxState::ready);
     CHECK(row.container_id == "c0ffee");
     CHECK(row.exec_root == "/run/runsc");
-    CHECK(row.exec_bundle == "/bundle");
+    CHECK(row.exec_binary == "/usr/bin/runsc");
     CHECK(row.sandbox_pid == 777);
     CHECK(row.ready_at.size() == 24);
 
@@ -217,9 +217,13 @@ TEST_CASE("the pool counters count claims and misses per runtime", "[sandbox-sto
     REQUIRE(f.sandboxes->claim("python-3.11", "k1", "podman", f.new_run()));
     REQUIRE(f.sandboxes->claim("python-3.11", "k1", "podman", f.new_run()));
     REQUIRE(f.sandboxes->claim("gcc-12", "k1", "podman", f.new_run()));
-    f.sandboxes->count_miss("python-3.11");
-    f.sandboxes->count_miss("go-1.19");
-    f.sandboxes->count_miss("go-1.19");
+    const auto missed = f.new_run();
+    f.sandboxes->record_miss("python-3.11", missed, "empty", true);
+    f.sandboxes->record_miss("go-1.19", f.new_run(), "dead", true);
+    f.sandboxes->record_miss("go-1.19", f.new_run(), "empty", true);
+    f.sandboxes->record_miss("go-1.19", f.new_run(), "limits", false);
+    CHECK(RunStore(*f.db).get(missed).pool_miss == "empty");
+    CHECK_FALSE(RunStore(*f.db).get(missed).pooled);
 
     auto counters = f.sandboxes->counters();
     REQUIRE(counters.size() == 3);

@@ -22,7 +22,8 @@ constexpr const char* unfinished_sql = "('queued', 'building', 'running')";
 constexpr const char* columns =
     "id, project_id, runtime, engine, status, stage, reason, exit_code, signal, created_at, "
     "coalesce(started_at, ''), coalesce(finished_at, ''), wall_ms, cpu_ms, peak_memory_bytes, limits, request, "
-    "supervisor_pid, container, output_bytes, cancel_requested, user_id, memory_bytes, cpus, admitted, oci_runtime, pooled, pool_miss";
+    "supervisor_pid, container, output_bytes, cancel_requested, user_id, memory_bytes, cpus, admitted, oci_runtime, "
+    "pooled, pool_miss";
 
 RunRecord read_record(SQLite::Statement& q)
 {

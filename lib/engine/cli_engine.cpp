@@ -134,8 +134,10 @@ std::vector<std::string> CliEngine::create_argv(const SandboxSpec& spec) const
         "--pull=never",
         "--name=" + spec.name,
         "--label=" + std::string(instance_label) + "=" + config_.instance,
-        "--label=" + std::string(run_label) + "=" + spec.run_id,
     };
+    // A pooled sandbox belongs to no run until one claims it; gc tells them apart by this.
+    if (!spec.run_id.empty())
+        argv.push_back("--label=" + std::string(run_label) + "=" + spec.run_id);
     for (const auto& [key, value] : spec.labels)
         argv.push_back("--label=" + key + "=" + value);
     for (auto& option : create_options())
@@ -334,6 +336,11 @@ bool CliEngine::image_exists(const std::string& ref)
     if (says_missing(result.err))
         return false;
     throw Error(ErrorKind::unavailable, std::string(name()) + " image inspect failed: " + trimmed(result.err));
+}
+
+std::string CliEngine::image_id(const std::string& ref)
+{
+    return last_line(run_checked({"image", "inspect", "--format={{.Id}}", ref}).out);
 }
 
 std::string CliEngine::image_import(const std::filesystem::path& tarball, const std::string& ref)

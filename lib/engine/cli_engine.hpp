@@ -31,6 +31,7 @@ class CliEngine : public Engine {
     ContainerInfo inspect(const std::string& id) override;
     std::vector<ContainerInfo> list(const Labels& labels) override;
     bool image_exists(const std::string& ref) override;
+    std::string image_id(const std::string& ref) override;
     std::string image_import(const std::filesystem::path& tarball, const std::string& ref) override;
 
   protected:

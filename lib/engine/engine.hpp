@@ -71,7 +71,7 @@ struct SandboxLimits {
 /// (HOSTNAME, HOME; podman also TERM and container).
 struct SandboxSpec {
     std::string name;              ///< container name: [A-Za-z0-9][A-Za-z0-9_.-]*
-    std::string run_id;            ///< becomes the sbx.run label
+    std::string run_id;            ///< becomes the sbx.run label; empty: none (a pooled sandbox)
     std::string image;             ///< a local image; it is never pulled
     std::vector<std::string> argv; ///< empty: the image's default command
     std::map<std::string, std::string> env;
@@ -152,6 +152,9 @@ class Engine {
     virtual std::vector<ContainerInfo> list(const Labels& labels = {}) = 0;
 
     virtual bool image_exists(const std::string& ref) = 0;
+    /// The id of local image `ref` ("sha256:..."), which changes when the image is rebuilt.
+    /// Throws Error(not_found) when there is no such image.
+    virtual std::string image_id(const std::string& ref) = 0;
     /// Imports a root filesystem tarball as image `ref`; returns the image id.
     virtual std::string image_import(const std::filesystem::path& tarball, const std::string& ref) = 0;
 };

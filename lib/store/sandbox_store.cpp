@@ -207,4 +207,17 @@ std::vector<PoolCounter> SandboxStore::counters()
     });
 }
 
+std::map<std::string, std::int64_t> SandboxStore::pooled_runs_since(const std::string& since)
+{
+    return guarded("count pooled runs", [&] {
+        SQLite::Statement q(db_.sql(),
+                            "SELECT runtime, count(*) FROM runs WHERE created_at >= ? AND pooled = 1 GROUP BY runtime");
+        q.bind(1, since);
+        std::map<std::string, std::int64_t> runs;
+        while (q.executeStep())
+            runs[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+        return runs;
+    });
+}
+
 } // namespace sbx::store

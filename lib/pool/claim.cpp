@@ -1,6 +1,9 @@
 #include "pool/claim.hpp"
 
 #include <cerrno>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -45,16 +48,29 @@ ClaimResult claim_sandbox(PoolContext& pool, const config::Runtime& runtime, con
 
 void hand_over_files(const config::Settings& settings, const store::SandboxRecord& sandbox, const fs::path& run_src)
 {
+    // Hard links, not copies or renames: as quick, and the snapshot stays whole, so a run
+    // whose hand-over fails can still go cold.
     const fs::path into = sandbox_dir(settings, sandbox.id) / "src";
+    auto failed = [&](const fs::path& path, const std::string& why) {
+        return Error(ErrorKind::unavailable,
+                     "cannot hand " + path.string() + " to pooled sandbox " + sandbox.name + ": " + why);
+    };
     std::error_code ec;
-    for (fs::directory_iterator it(run_src, ec), end; !ec && it != end; it.increment(ec)) {
-        fs::path target = into / it->path().filename();
-        if (std::rename(it->path().c_str(), target.c_str()) != 0)
-            throw Error(ErrorKind::unavailable, "cannot move " + it->path().string() + " into pooled sandbox " +
-                                                    sandbox.name + ": " + std::strerror(errno));
+    for (fs::recursive_directory_iterator it(run_src, ec), end; !ec && it != end; it.increment(ec)) {
+        const fs::path target = into / it->path().lexically_relative(run_src);
+        const auto type = it->symlink_status(ec).type();
+        if (type == fs::file_type::directory) {
+            if (::mkdir(target.c_str(), 0755) != 0 || ::chmod(target.c_str(), 0755) != 0)
+                throw failed(target, std::strerror(errno));
+        } else if (type == fs::file_type::regular) {
+            if (::link(it->path().c_str(), target.c_str()) != 0)
+                throw failed(it->path(), std::strerror(errno));
+        } else {
+            throw failed(it->path(), "not a plain file or directory");
+        }
     }
     if (ec)
-        throw Error(ErrorKind::unavailable, run_src.string() + ": cannot read: " + ec.message());
+        throw failed(run_src, ec.message());
 }
 
 void release_sandbox(PoolContext& pool, const store::SandboxRecord& sandbox)

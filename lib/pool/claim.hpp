@@ -28,8 +28,9 @@ struct ClaimResult {
 ClaimResult claim_sandbox(PoolContext& pool, const config::Runtime& runtime, const config::Limits& limits,
                           std::int64_t run_id);
 
-/// Moves the run's files (what is in `run_src`) into the claimed sandbox's src/, which it
-/// mounts where sbx-init seeds /work from. Both are under the run dir: a rename each.
+/// Links the run's files (what is in `run_src`) into the claimed sandbox's src/, which it
+/// mounts where sbx-init seeds /work from. Both are under the run dir. Throws
+/// Error(unavailable); `run_src` is left as it was.
 void hand_over_files(const config::Settings& settings, const store::SandboxRecord& sandbox,
                      const std::filesystem::path& run_src);
 

@@ -25,6 +25,7 @@
 #include "runner/sandbox_init.hpp"
 #include "runner/sandbox_spec.hpp"
 #include "runner/snapshot_dir.hpp"
+#include "store/sandbox_store.hpp"
 
 namespace sbx::runner {
 namespace {
@@ -174,15 +175,16 @@ void Supervisor::claim_pooled()
     auto claim = pool::claim_sandbox(*pool_, *runtime_, plan_.limits, id_);
     if (!claim.claimed)
         return;
+    try {
+        pool::hand_over_files(context_.settings, claim.claimed->sandbox, root_ / "src");
+    } catch (const Error&) {
+        // A pool never makes a run fail: this one goes cold, and says why.
+        pool::release_sandbox(*pool_, claim.claimed->sandbox);
+        store::SandboxStore(context_.db).record_miss(runtime_->id, id_, "error", true);
+        return;
+    }
     pooled_ = std::move(claim.claimed);
     container_ = pooled_->sandbox.name;
-    try {
-        pool::hand_over_files(context_.settings, pooled_->sandbox, root_ / "src");
-    } catch (...) {
-        pool::release_sandbox(*pool_, pooled_->sandbox);
-        pooled_.reset();
-        throw;
-    }
 }
 
 process::Child Supervisor::exec_stage(const std::vector<std::string>& argv, int stdin_fd)

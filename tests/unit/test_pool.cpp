@@ -179,7 +179,7 @@ TEST_CASE("with the pool off for a runtime or an engine, runs go cold uncounted"
     }
 }
 
-TEST_CASE("a claimed sandbox gets the run's files by rename, the snapshot left empty", "[pool]")
+TEST_CASE("a claimed sandbox gets the run's files as hard links, the snapshot left whole", "[pool]")
 {
     PoolWorld w;
     store::SandboxRecord sandbox;
@@ -195,7 +195,16 @@ TEST_CASE("a claimed sandbox gets the run's files by rename, the snapshot left e
     pool::hand_over_files(w.world.settings, sandbox, src);
     CHECK(std::filesystem::is_regular_file(into / "main.py"));
     CHECK(std::filesystem::is_regular_file(into / "pkg" / "mod.py"));
-    CHECK(std::filesystem::is_empty(src));
+    CHECK(std::filesystem::hard_link_count(src / "main.py") == 2);
+
+    SECTION("anything but files and directories is refused")
+    {
+        std::filesystem::remove_all(into);
+        std::filesystem::create_directories(into);
+        std::filesystem::create_symlink("/etc/shadow", src / "link");
+        CHECK_THROWS_AS(pool::hand_over_files(w.world.settings, sandbox, src), Error);
+        CHECK(std::filesystem::is_symlink(src / "link"));
+    }
 }
 
 TEST_CASE("pooled runs are counted by the minute they were created in", "[pool]")

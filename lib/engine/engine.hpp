@@ -107,6 +107,9 @@ struct ContainerInfo {
     std::optional<std::chrono::system_clock::time_point> finished_at;
     Labels labels;
     std::string runtime; ///< the OCI runtime it was created with, e.g. "runsc"
+    /// The host pid of its process while it runs, 0 otherwise. With runsc that is runsc's
+    /// sandbox process ("runsc-sandbox ... boot ... ID") under both engines.
+    int pid = 0;
 };
 
 /// The engine interface. Failures of the engine itself throw Error(unavailable); a

@@ -84,7 +84,7 @@ const std::vector<Spec>& specs()
         {"caps.compile_time", "5m", "longest compile stage allowed", FIELD(caps.compile_time), {}, 1},
         {"caps.output_bytes", "16M", "most output a run may keep", FIELD(caps.output_bytes), {}, 1},
         {"caps.disk", "1G", "largest work dir a run may ask for", FIELD(caps.disk), {}, 1 << 20},
-        {"pool.size", "0", "sandboxes started ahead per runtime, for runs with default limits; 0: no pool",
+        {"pool.size", "1", "sandboxes started ahead per runtime, for runs with default limits; 0: no pool",
          FIELD(pool.size), {}, 0, Base::none, nullptr, nullptr, false, max_pool_size},
         {"pool.max_age", "1h", "an idle pooled sandbox older than this is replaced", FIELD(pool.max_age), {}, 1,
          Base::none, nullptr, nullptr, false, 7 * 86'400},

@@ -36,7 +36,7 @@ inline constexpr std::uint32_t max_pool_size = 64;
 /// one run with default limits, then destroyed. Idle ones use host memory (~15 MB each)
 /// but no max_concurrent_runs slot.
 struct PoolSettings {
-    std::uint32_t size = 0;             ///< per runtime unless its own [pool] size says otherwise; 0: no pool
+    std::uint32_t size = 1;             ///< per runtime unless its own [pool] size says otherwise; 0: no pool
     std::chrono::seconds max_age{3600}; ///< an idle pooled sandbox older than this is replaced
 };
 

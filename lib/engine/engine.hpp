@@ -22,6 +22,8 @@ using Labels = std::map<std::string, std::string>;
 /// Labels every sandbox carries, so `sbx gc` finds what belongs to an instance after any crash.
 inline constexpr const char* instance_label = "sbx.instance";
 inline constexpr const char* run_label = "sbx.run";
+/// A pooled sandbox's instead of sbx.run until a run claims it; its value is the pool's id.
+inline constexpr const char* pool_label = "sbx.pool";
 
 /// The least pids limit accepted with gVisor (runsc). The limit counts host tasks, and
 /// gVisor's own threads are among them: below about 64 the sandbox does not start.
@@ -71,7 +73,7 @@ struct SandboxLimits {
 /// (HOSTNAME, HOME; podman also TERM and container).
 struct SandboxSpec {
     std::string name;              ///< container name: [A-Za-z0-9][A-Za-z0-9_.-]*
-    std::string run_id;            ///< becomes the sbx.run label; empty: none (a pooled sandbox)
+    std::string run_id;            ///< becomes the sbx.run label; empty only with a pool_label
     std::string image;             ///< a local image; it is never pulled
     std::vector<std::string> argv; ///< empty: the image's default command
     std::map<std::string, std::string> env;

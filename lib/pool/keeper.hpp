@@ -11,6 +11,7 @@
 #include <string>
 
 #include "pool/pooled_sandbox.hpp"
+#include "runner/garbage_collector.hpp"
 #include "runner/host_slots.hpp"
 
 namespace sbx::pool {

@@ -97,7 +97,7 @@ std::vector<runner::GcAction> collect_pool_garbage(PoolContext& pool, bool dry_r
     // deleting the row.
     auto orphan = [&](std::int64_t id) { return id != 0 && !kept.count(id) && !store.find(id); };
     for (const auto& container : pool.engine.list()) {
-        auto label = container.labels.find(pool_label);
+        auto label = container.labels.find(engine::pool_label);
         if (label == container.labels.end() || !orphan(parse_id(label->second)))
             continue;
         actions.push_back({"remove-container", container.name, "no such pooled sandbox"});

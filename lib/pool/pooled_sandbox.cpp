@@ -47,7 +47,7 @@ void warm_up(PoolContext& pool, const config::Runtime& runtime, const engine::Sa
 {
     if (runtime.pool_warmup.empty())
         return;
-    process::Child child = pool.engine.exec_attached(handle, {.argv = runner::under_init(runtime.pool_warmup)});
+    process::Child child = pool.engine.exec_attached(handle, {.argv = runner::under_init(runtime.pool_warmup, {}, true)});
     process::Captured done = process::collect(child, warmup_limit);
     if (done.timed_out || !done.status.success())
         throw Error(ErrorKind::config, "runtime " + runtime.id + ": its pool warm-up " +
@@ -118,7 +118,7 @@ store::SandboxRecord make_sandbox(PoolContext& pool, const config::Runtime& runt
             parent = cgroup->parent();
         }
         engine::SandboxSpec spec = pooled_spec(runtime, {record.name, "", dir, pool.init, parent});
-        spec.labels[pool_label] = std::to_string(id);
+        spec.labels[engine::pool_label] = std::to_string(id);
         pool.engine.create(spec);
         pool.engine.start(record.name);
         engine::SandboxHandle handle = pool.engine.handle(record.name);

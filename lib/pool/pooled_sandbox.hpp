@@ -14,9 +14,6 @@
 
 namespace sbx::pool {
 
-/// The label that marks a container as pooled; its value is the row's id.
-inline constexpr const char* pool_label = "sbx.pool";
-
 /// What the pool's parts need from their surroundings.
 struct PoolContext {
     const config::Settings& settings;

@@ -49,7 +49,7 @@ void remove_containers(RunContext& context, store::RunStore& runs, GcReport& rep
     bool dry_run = report.dry_run;
     auto engine = make_engine(context.settings);
     for (const auto& sandbox : engine->list()) {
-        if (sandbox.labels.count(pool::pool_label))
+        if (sandbox.labels.count(engine::pool_label))
             continue; // the pool's own collection sees to these
         auto label = sandbox.labels.find(engine::run_label);
         std::int64_t id = 0;

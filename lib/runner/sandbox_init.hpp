@@ -20,7 +20,10 @@ std::filesystem::path find_sandbox_init();
 std::vector<engine::BindMount> sandbox_init_mounts(const std::filesystem::path& binary);
 
 /// Runs `program` under sbx-init; with `seed_from`, /work is first filled from there.
-std::vector<std::string> under_init(const std::vector<std::string>& program, const std::string& seed_from = {});
+/// `inherit_env`: a direct exec's program, which gets the environment of the sandbox's
+/// first process under the exec's own.
+std::vector<std::string> under_init(const std::vector<std::string>& program, const std::string& seed_from = {},
+                                    bool inherit_env = false);
 
 /// The first process of a sandbox whose stages are started later by exec.
 std::vector<std::string> idle_init();

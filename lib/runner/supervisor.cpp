@@ -81,8 +81,10 @@ class Supervisor {
     engine::SandboxSpec sandbox(std::vector<std::string> argv) const;
     /// Takes a pooled sandbox when one fits; the run goes cold otherwise.
     void claim_pooled();
-    /// Starts a stage in the running sandbox: a direct exec into a pooled one.
-    process::Child exec_stage(const std::vector<std::string>& argv, int stdin_fd = -1);
+    /// Starts `program` under sbx-init in the running sandbox (a direct exec into a pooled
+    /// one), /work first seeded from `seed_from` when given.
+    process::Child exec_stage(const std::vector<std::string>& program, const std::string& seed_from = {},
+                              int stdin_fd = -1);
     /// True once the sandbox's host tasks near the engine's pids backstop, which crashes
     /// gVisor outright when reached.
     bool near_task_backstop() const;
@@ -187,11 +189,15 @@ void Supervisor::claim_pooled()
     container_ = pooled_->sandbox.name;
 }
 
-process::Child Supervisor::exec_stage(const std::vector<std::string>& argv, int stdin_fd)
+process::Child Supervisor::exec_stage(const std::vector<std::string>& program, const std::string& seed_from,
+                                      int stdin_fd)
 {
+    // A pooled sandbox was made without the run's env: the exec brings it, and sbx-init
+    // puts it over what the sandbox was made with.
     if (pooled_)
-        return engine_->exec_attached(pooled_->handle, {.argv = argv, .env = plan_.env}, stdin_fd);
-    return engine_->exec_attached(container_, argv, stdin_fd);
+        return engine_->exec_attached(pooled_->handle, {.argv = under_init(program, seed_from, true), .env = plan_.env},
+                                      stdin_fd);
+    return engine_->exec_attached(container_, under_init(program, seed_from), stdin_fd);
 }
 
 bool Supervisor::wait_for_admission()
@@ -245,7 +251,7 @@ void Supervisor::one_stage()
         return;
     process::UniqueFd input = plan_.open_stdin(root_);
     if (pooled_) {
-        process::Child child = exec_stage(under_init(program, snapshot_mount), input.get());
+        process::Child child = exec_stage(program, snapshot_mount, input.get());
         input.reset();
         conclude(pump(child, plan_.limits.wall_time, true), "run", true);
         return;
@@ -268,8 +274,7 @@ void Supervisor::two_stages()
         engine_->create(sandbox(idle_init()));
         engine_->start(container_);
     }
-    process::Child compiler =
-        exec_stage(under_init(config::expand_command(runtime_->compile, plan_.entry), snapshot_mount));
+    process::Child compiler = exec_stage(config::expand_command(runtime_->compile, plan_.entry), snapshot_mount);
     if (!conclude(pump(compiler, plan_.limits.compile_time, true), "compile", false))
         return;
 
@@ -278,7 +283,7 @@ void Supervisor::two_stages()
     std::vector<std::string> run = config::expand_command(runtime_->run, plan_.entry);
     run.insert(run.end(), plan_.args.begin(), plan_.args.end());
     process::UniqueFd input = plan_.open_stdin(root_);
-    process::Child program = exec_stage(under_init(run), input.get());
+    process::Child program = exec_stage(run, {}, input.get());
     input.reset();
     conclude(pump(program, plan_.limits.wall_time, true), "run", true);
 }

@@ -130,7 +130,7 @@ void SandboxStore::record_miss(const std::string& runtime, std::int64_t run_id, 
 {
     guarded("record a pool miss", [&] {
         SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement run(db_.sql(), "UPDATE runs SET pool_miss = ? WHERE id = ?");
+        SQLite::Statement run(db_.sql(), "UPDATE runs SET pool_miss = ?, pooled = 0 WHERE id = ?");
         run.bind(1, why);
         run.bind(2, run_id);
         run.exec();

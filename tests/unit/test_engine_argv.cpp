@@ -563,8 +563,11 @@ TEST_CASE("a sandbox made for no run (a pooled one) carries no sbx.run label", "
     f.runner->reply(0, "0123abcd\n");
     SandboxSpec spec = representative_spec();
     spec.run_id.clear();
+    CHECK(kind_of([&] { f.engine->create(spec); }) == sbx::ErrorKind::usage); // whose would it be?
+    spec.labels[pool_label] = "3";
     f.engine->create(spec);
     auto argv = f.runner->argvs().back();
     CHECK(std::find(argv.begin(), argv.end(), "--label=sbx.instance=test") != argv.end());
+    CHECK(std::find(argv.begin(), argv.end(), "--label=sbx.pool=3") != argv.end());
     CHECK(std::none_of(argv.begin(), argv.end(), [](const std::string& a) { return a.starts_with("--label=sbx.run"); }));
 }

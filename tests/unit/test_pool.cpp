@@ -8,6 +8,7 @@
 
 #include "common/utc_time.hpp"
 #include "engine/engine.hpp"
+#include "error.hpp"
 #include "pool/claim.hpp"
 #include "pool/staleness.hpp"
 #include "process/command_runner.hpp"

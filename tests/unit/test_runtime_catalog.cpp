@@ -140,7 +140,7 @@ TEST_CASE("pool_size() is the runtime's own size, else pool.size", "[catalog][po
 {
     Settings settings;
     Runtime runtime;
-    CHECK(pool_size(runtime, settings) == 0);
+    CHECK(pool_size(runtime, settings) == 1);
     settings.pool.size = 3;
     CHECK(pool_size(runtime, settings) == 3);
     runtime.pool_size = 5;

@@ -54,9 +54,9 @@ TEST_CASE("an empty file gives the documented defaults", "[settings]")
     CHECK(s.limits.wall_time == milliseconds(10'000));
     CHECK(s.caps.memory == 2ull << 30);
     CHECK(s.retention.max_age == milliseconds(30LL * 86'400'000));
-    CHECK(s.pool.size == 0);
+    CHECK(s.pool.size == 1);
     CHECK(s.pool.max_age == std::chrono::seconds(3600));
-    CHECK(value_of(loaded, "pool.size").value == "0");
+    CHECK(value_of(loaded, "pool.size").value == "1");
     CHECK(value_of(loaded, "pool.max_age").value == "1h");
     CHECK(s.state_dir == "/var/lib/sbx");
     CHECK(s.database == "/var/lib/sbx/sbx.db");

@@ -1,11 +1,9 @@
 // sbx-init: the first process of every sandbox, mounted read-only at /sbx/init. It is
 // static and self-contained, as the images it runs in have nothing in common.
-//   sbx-init run [--seed FROM TO] [--inherit-env] -- PROGRAM [ARG...]
+//   sbx-init run [--seed FROM TO] [--inherit-env [--env NAME=VALUE]...] -- PROGRAM [ARG...]
 //                     fill TO from FROM, run PROGRAM (with the environment of the
-//                     sandbox's first process under its own: a direct exec's)
+//                     sandbox's first process and the --env variables: a direct exec's)
 //   sbx-init idle     wait for programs started by exec
-#include <unistd.h>
-
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -22,7 +20,7 @@ constexpr int usage_status = 125;
 
 int usage()
 {
-    std::cerr << "usage: sbx-init run [--seed FROM TO] [--inherit-env] -- PROGRAM [ARG...]\n"
+    std::cerr << "usage: sbx-init run [--seed FROM TO] [--inherit-env [--env NAME=VALUE]...] -- PROGRAM [ARG...]\n"
                  "       sbx-init idle\n";
     return usage_status;
 }
@@ -51,16 +49,17 @@ int main(int argc, char** argv)
     }
     sbx::init::ProgramOptions options;
     if (i < args.size() && args[i] == "--inherit-env") {
+        // The exec that started us gave no environment (gVisor adds HOME): what counts is
+        // the sandbox's first process's, and the run's variables, given here.
         std::vector<std::string> own;
-        for (char** entry = environ; *entry; ++entry)
-            own.emplace_back(*entry);
+        for (++i; i + 1 < args.size() && args[i] == "--env"; i += 2)
+            own.push_back(args[i + 1]);
         try {
             options.env = sbx::init::inherited_environment(sbx::init::read_whole("/proc/1/environ"), own);
         } catch (const std::exception& e) {
             std::cerr << "sbx-init: cannot read the sandbox's environment: " << e.what() << '\n';
             return 125;
         }
-        ++i;
     }
     if (i >= args.size() || args[i] != "--")
         return usage();

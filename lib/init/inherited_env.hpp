@@ -1,8 +1,7 @@
 #pragma once
 // The environment of a program started by a direct exec into a pooled sandbox: what the
 // sandbox's first process got from the engine (image, runtime and engine variables, read
-// from its /proc/PID/environ inside the sandbox), with the exec's own variables (the
-// run's) over it. So the program sees what it would in a cold sandbox of that run.
+// from its /proc/PID/environ inside the sandbox), with the run's variables over it. So the program sees what it would in a cold sandbox of that run.
 #include <string>
 #include <string_view>
 #include <vector>

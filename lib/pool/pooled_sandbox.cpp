@@ -47,7 +47,9 @@ void warm_up(PoolContext& pool, const config::Runtime& runtime, const engine::Sa
 {
     if (runtime.pool_warmup.empty())
         return;
-    process::Child child = pool.engine.exec_attached(handle, {.argv = runner::under_init(runtime.pool_warmup, {}, true)});
+    const std::map<std::string, std::string> no_env;
+    process::Child child =
+        pool.engine.exec_attached(handle, {.argv = runner::under_init(runtime.pool_warmup, {}, &no_env)});
     process::Captured done = process::collect(child, warmup_limit);
     if (done.timed_out || !done.status.success())
         throw Error(ErrorKind::config, "runtime " + runtime.id + ": its pool warm-up " +

@@ -192,11 +192,10 @@ void Supervisor::claim_pooled()
 process::Child Supervisor::exec_stage(const std::vector<std::string>& program, const std::string& seed_from,
                                       int stdin_fd)
 {
-    // A pooled sandbox was made without the run's env: the exec brings it, and sbx-init
-    // puts it over what the sandbox was made with.
+    // A pooled sandbox was made without the run's env: sbx-init puts it over what the
+    // sandbox was made with.
     if (pooled_)
-        return engine_->exec_attached(pooled_->handle, {.argv = under_init(program, seed_from, true), .env = plan_.env},
-                                      stdin_fd);
+        return engine_->exec_attached(pooled_->handle, {.argv = under_init(program, seed_from, &plan_.env)}, stdin_fd);
     return engine_->exec_attached(container_, under_init(program, seed_from), stdin_fd);
 }
 

@@ -68,14 +68,14 @@ int keep(cli::Session& session)
     auto engine = sbx::runner::make_engine(session.settings());
     pool::PoolContext context{session.settings(), session.context().catalog, session.db(), *engine,
                               sbx::runner::find_sandbox_init()};
-    struct sigaction action{};
+    struct sigaction action {};
     action.sa_handler = request_stop;
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
     pool::Keeper keeper(context, static_cast<int>(getpid()),
                         [](const std::string& line) { std::cerr << "sbx-pool: " << line << std::endl; });
-    std::cerr << "sbx-pool: keeping the pool of " << session.settings().run_dir.string() << " (pid " << getpid()
-              << ")" << std::endl;
+    std::cerr << "sbx-pool: keeping the pool of " << session.settings().run_dir.string() << " (pid " << getpid() << ")"
+              << std::endl;
     keeper.run(stop_requested);
     std::cerr << "sbx-pool: stopped; the next keeper adopts what is ready" << std::endl;
     return 0;

@@ -1,7 +1,8 @@
 #pragma once
 // The environment of a program started by a direct exec into a pooled sandbox: what the
 // sandbox's first process got from the engine (image, runtime and engine variables, read
-// from its /proc/PID/environ inside the sandbox), with the run's variables over it. So the program sees what it would in a cold sandbox of that run.
+// from its /proc/PID/environ inside the sandbox), with the run's variables over it. So the program sees what it would
+// in a cold sandbox of that run.
 #include <string>
 #include <string_view>
 #include <vector>

@@ -13,8 +13,8 @@ struct ProgramOptions {
     std::vector<std::string> argv; ///< argv[0] is looked up in PATH
     /// The program's whole environment (NAME=VALUE); none: sbx-init's own.
     std::optional<std::vector<std::string>> env;
-    bool filter_syscalls = true;   ///< apply_syscall_filter() in the program before exec
-    int stdout_fd = 1;             ///< where its output goes
+    bool filter_syscalls = true; ///< apply_syscall_filter() in the program before exec
+    int stdout_fd = 1;           ///< where its output goes
     int stderr_fd = 2;
 };
 

@@ -16,8 +16,10 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::steady_clock;
 
-// How often the keeper looks for stale and dead sandboxes (it asks the engine then).
+// How often the keeper looks for dead and orphaned sandboxes (it lists the engine's then),
+// and every how many of those looks whether an image was rebuilt (an engine call each).
 constexpr std::chrono::seconds collect_interval{10};
+constexpr int image_check_every = 6;
 // How long a runtime whose sandbox could not be made waits before the next try.
 constexpr std::chrono::seconds failure_backoff{30};
 
@@ -34,9 +36,9 @@ runner::SlotLease lock_keeper(const config::Settings& settings)
     auto lease = runner::try_lock_file(keeper_lock_path(settings));
     if (!lease) {
         auto pid = running_keeper(settings);
-        throw Error(ErrorKind::conflict,
-                    "a pool keeper already runs" + (pid ? " (pid " + std::to_string(*pid) + ")" : std::string()) +
-                        " for run dir " + settings.run_dir.string());
+        throw Error(ErrorKind::conflict, "a pool keeper already runs" +
+                                             (pid ? " (pid " + std::to_string(*pid) + ")" : std::string()) +
+                                             " for run dir " + settings.run_dir.string());
     }
     std::ofstream(pid_path(settings), std::ios::trunc) << getpid() << '\n';
     return std::move(*lease);
@@ -58,7 +60,8 @@ Keeper::Keeper(PoolContext& pool, int pid, std::function<void(const std::string&
 
 void Keeper::collect()
 {
-    for (const auto& action : collect_pool_garbage(pool_, false, pid_))
+    const bool check_images = collects_++ % image_check_every == 0;
+    for (const auto& action : collect_pool_garbage(pool_, false, pid_, check_images))
         log_(action.action + " " + action.target + ": " + action.detail);
     next_collect_ = steady_clock::now() + collect_interval;
 }

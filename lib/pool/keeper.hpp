@@ -44,6 +44,7 @@ class Keeper {
     int pid_;
     std::function<void(const std::string&)> log_;
     std::chrono::steady_clock::time_point next_collect_{};
+    int collects_ = 0;
     /// A runtime whose sandbox could not be made is not tried again before this.
     std::map<std::string, std::chrono::steady_clock::time_point> backoff_;
     std::set<std::int64_t> unremovable_; ///< spent sandboxes whose removal failed, once said

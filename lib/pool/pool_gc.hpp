@@ -13,7 +13,9 @@ namespace sbx::pool {
 /// directory and cgroup of the pool that has no row. `keeper_pid` is the calling keeper's
 /// (its own starting sandboxes are in the making), 0 for gc, which then takes starting
 /// ones as orphans only while no keeper runs. With `dry_run` it only says what it would do.
-std::vector<runner::GcAction> collect_pool_garbage(PoolContext& pool, bool dry_run, int keeper_pid = 0);
+/// `check_images`: ask the engine whether each pooled runtime's image was rebuilt.
+std::vector<runner::GcAction> collect_pool_garbage(PoolContext& pool, bool dry_run, int keeper_pid = 0,
+                                                   bool check_images = true);
 
 /// The keeper's lock, run_dir/pool/keeper.lock: held by the keeper for its life.
 std::filesystem::path keeper_lock_path(const config::Settings& settings);

@@ -17,7 +17,7 @@ struct RuntimePool {
     std::uint32_t size = 0; ///< configured
     std::int64_t ready = 0;
     std::int64_t starting = 0;
-    std::int64_t claimed = 0;             ///< in use by a run now
+    std::int64_t claimed = 0; ///< in use by a run now
     std::int64_t claims_last_minute = 0;
     std::int64_t claims = 0; ///< since the database was made
     std::int64_t misses = 0; ///< runs that found none ready (or only dead ones)

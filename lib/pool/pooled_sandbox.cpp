@@ -52,9 +52,10 @@ void warm_up(PoolContext& pool, const config::Runtime& runtime, const engine::Sa
         pool.engine.exec_attached(handle, {.argv = runner::under_init(runtime.pool_warmup, {}, &no_env)});
     process::Captured done = process::collect(child, warmup_limit);
     if (done.timed_out || !done.status.success())
-        throw Error(ErrorKind::config, "runtime " + runtime.id + ": its pool warm-up " +
-                                           (done.timed_out ? "ran past 60 s" : "ended with " + done.status.describe()) +
-                                           ": " + done.err.substr(0, 500),
+        throw Error(ErrorKind::config,
+                    "runtime " + runtime.id + ": its pool warm-up " +
+                        (done.timed_out ? "ran past 60 s" : "ended with " + done.status.describe()) + ": " +
+                        done.err.substr(0, 500),
                     "pool.warmup");
     // What a run sees must be what a cold sandbox holds: nothing in /work or /tmp.
     for (const char* place : {"work", "tmp"})

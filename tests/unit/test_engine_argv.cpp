@@ -569,5 +569,6 @@ TEST_CASE("a sandbox made for no run (a pooled one) carries no sbx.run label", "
     auto argv = f.runner->argvs().back();
     CHECK(std::find(argv.begin(), argv.end(), "--label=sbx.instance=test") != argv.end());
     CHECK(std::find(argv.begin(), argv.end(), "--label=sbx.pool=3") != argv.end());
-    CHECK(std::none_of(argv.begin(), argv.end(), [](const std::string& a) { return a.starts_with("--label=sbx.run"); }));
+    CHECK(
+        std::none_of(argv.begin(), argv.end(), [](const std::string& a) { return a.starts_with("--label=sbx.run"); }));
 }

@@ -30,7 +30,8 @@ struct PoolWorld {
         engine = engine::make_engine(
             {world.settings.engine, world.settings.oci_runtime, {}, world.settings.instance, world.settings.run_dir},
             runner);
-        context.emplace(pool::PoolContext{world.settings, world.catalog, *world.db, *engine, "/usr/libexec/sbx/sbx-init"});
+        context.emplace(
+            pool::PoolContext{world.settings, world.catalog, *world.db, *engine, "/usr/libexec/sbx/sbx-init"});
     }
 
     const config::Runtime& runtime(const std::string& id) { return world.catalog.get(id); }
@@ -48,8 +49,8 @@ struct PoolWorld {
         store::SandboxStore store(*world.db);
         const auto& rt = runtime(runtime_id);
         auto id = store.insert_starting(pool::name_prefix(world.settings), rt.id,
-                                        pool::pool_key(rt, rt.limits, context->init), "sha256:1",
-                                        engine->name(), world.settings.oci_runtime, 1);
+                                        pool::pool_key(rt, rt.limits, context->init), "sha256:1", engine->name(),
+                                        world.settings.oci_runtime, 1);
         REQUIRE(store.mark_ready(id, "c0ffee", "/run/runsc", "/usr/bin/runsc", pid));
         return id;
     }

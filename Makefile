@@ -8,7 +8,8 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make images     build the runtime images of the shipped catalog
 #   make bench      sbx run against a bare engine run, side by side; then the web API
-#                   against static nginx, and a run over HTTP against a bare run
+#                   against static nginx, and a run over HTTP against a bare run; then warm
+#                   runs from the pool against cold ones and the floor (POOL_BENCH_ARGS)
 #                   (BENCH_ARGS go to contrib/bench/run, WEB_BENCH_ARGS to contrib/bench/web)
 
 PREFIX  ?= /usr/local
@@ -156,6 +157,7 @@ bench: all
 	contrib/images/build-images --engine both
 	contrib/bench/run $(BENCH_ARGS)
 	contrib/bench/web $(WEB_BENCH_ARGS)
+	contrib/bench/pool $(POOL_BENCH_ARGS)
 
 clean:
 	rm -rf $(B) bin compile_commands.json

@@ -1,13 +1,16 @@
 // sbx-init: the first process of every sandbox, mounted read-only at /sbx/init. It is
 // static and self-contained, as the images it runs in have nothing in common.
-//   sbx-init run [--seed FROM TO] -- PROGRAM [ARG...]   fill TO from FROM, run PROGRAM
-//   sbx-init idle                                      wait for programs started by exec
+//   sbx-init run [--seed FROM TO] [--inherit-env [--env NAME=VALUE]...] -- PROGRAM [ARG...]
+//                     fill TO from FROM, run PROGRAM (with the environment of the
+//                     sandbox's first process and the --env variables: a direct exec's)
+//   sbx-init idle     wait for programs started by exec
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "init/inherited_env.hpp"
 #include "init/program.hpp"
 #include "init/seed.hpp"
 
@@ -17,7 +20,7 @@ constexpr int usage_status = 125;
 
 int usage()
 {
-    std::cerr << "usage: sbx-init run [--seed FROM TO] -- PROGRAM [ARG...]\n"
+    std::cerr << "usage: sbx-init run [--seed FROM TO] [--inherit-env [--env NAME=VALUE]...] -- PROGRAM [ARG...]\n"
                  "       sbx-init idle\n";
     return usage_status;
 }
@@ -44,9 +47,22 @@ int main(int argc, char** argv)
         }
         i += 3;
     }
+    sbx::init::ProgramOptions options;
+    if (i < args.size() && args[i] == "--inherit-env") {
+        // The exec that started us gave no environment (gVisor adds HOME): what counts is
+        // the sandbox's first process's, and the run's variables, given here.
+        std::vector<std::string> own;
+        for (++i; i + 1 < args.size() && args[i] == "--env"; i += 2)
+            own.push_back(args[i + 1]);
+        try {
+            options.env = sbx::init::inherited_environment(sbx::init::read_whole("/proc/1/environ"), own);
+        } catch (const std::exception& e) {
+            std::cerr << "sbx-init: cannot read the sandbox's environment: " << e.what() << '\n';
+            return 125;
+        }
+    }
     if (i >= args.size() || args[i] != "--")
         return usage();
-    sbx::init::ProgramOptions options;
     options.argv.assign(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
     return sbx::init::run_program(options);
 }

@@ -28,6 +28,7 @@ const Verb known_verbs[] = {
     {"config", "show effective settings and where each came from"},
     {"gc", "reap what ended or crashed runs left behind (for cron)"},
     {"logs", "read a run's output, a page at a time or followed live"},
+    {"pool", "the warm pool of pre-started sandboxes: status, keeper, drain"},
     {"project", "projects: files, env, forks, archives"},
     {"ps", "list active (or recent) runs"},
     {"run", "run files or a project in a gVisor sandbox"},

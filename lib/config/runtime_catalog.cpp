@@ -111,6 +111,33 @@ void read_limits(TableReader& parent, const Settings& settings, Runtime& r)
     reader.finish();
 }
 
+// Reads [pool]. The warmup runs before any project's files are there, so a placeholder
+// in it would name nothing.
+void read_pool(TableReader& parent, Runtime& r)
+{
+    const auto* table = parent.table("pool");
+    if (!table)
+        return;
+    TableReader reader(*table, parent.file(), parent.diagnostics(), "pool.");
+    if (auto size = reader.integer("size")) {
+        if (*size < 0 || *size > max_pool_size)
+            reader.error_at_key("size", "pool.size: must be from 0 to " + std::to_string(max_pool_size));
+        else
+            r.pool_size = static_cast<std::uint32_t>(*size);
+    }
+    if (auto warmup = reader.string_array("warmup")) {
+        r.pool_warmup = *warmup;
+        if (!warmup->empty() && warmup->front().empty())
+            reader.error_at_key("warmup", "pool.warmup[0]: the program name must not be empty");
+        static const std::regex placeholder(R"((^|[^$])(\{[a-z_]+\}))");
+        for (const auto& arg : *warmup)
+            if (std::smatch match; std::regex_search(arg, match, placeholder))
+                reader.error_at_key("warmup", "pool.warmup: " + match[2].str() +
+                                                  " cannot be used: the warmup runs before any project file is there");
+    }
+    reader.finish();
+}
+
 struct ReadResult {
     Runtime runtime;
     bool valid = false;
@@ -176,6 +203,7 @@ std::optional<ReadResult> read_runtime(const fs::path& path, const Settings& set
         }
     }
     read_limits(reader, settings, r);
+    read_pool(reader, r);
     r.faq = read_faq_entries(reader);
     reader.finish();
     result.valid = diagnostics.items().size() == before;
@@ -246,6 +274,11 @@ const Runtime& RuntimeCatalog::get(std::string_view id) const
     if (auto guess = closest_match(id, ids))
         message += " (did you mean '" + *guess + "'?)";
     throw Error(ErrorKind::not_found, message + "; `sbx runtime list` shows them all", "runtime");
+}
+
+std::uint32_t pool_size(const Runtime& runtime, const Settings& settings)
+{
+    return runtime.pool_size.value_or(settings.pool.size);
 }
 
 std::vector<std::string> expand_command(const std::vector<std::string>& argv, const std::string& entry_file)

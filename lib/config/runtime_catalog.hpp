@@ -43,7 +43,11 @@ struct Runtime {
     std::vector<std::string> check;   ///< argv of an optional check/lint step; may be empty
     std::map<std::string, std::string> env;
     LimitOverrides overrides;
-    Limits limits; ///< effective: defaults with the overrides applied
+    Limits limits;                          ///< effective: defaults with the overrides applied
+    std::optional<std::uint32_t> pool_size; ///< [pool] size, 0..max_pool_size; unset: settings.pool.size
+    /// [pool] warmup: argv run once in each fresh pooled sandbox so that the first real
+    /// run finds the interpreter warm; empty: none.
+    std::vector<std::string> pool_warmup;
     std::vector<FaqEntry> faq;
     std::string source; ///< the file it came from
 };
@@ -64,6 +68,9 @@ class RuntimeCatalog {
   private:
     std::vector<Runtime> runtimes_;
 };
+
+/// Pooled sandboxes to keep for `runtime`: its own [pool] size, else settings.pool.size.
+std::uint32_t pool_size(const Runtime& runtime, const Settings& settings);
 
 /// Expands {file} (as "./" + entry_file, so that no name is read as an option) and {stem}
 /// in each argument of a command; "${file}" is left for a shell. Throws Error(usage, field

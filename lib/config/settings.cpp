@@ -23,8 +23,9 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
 // A setting's storage; its type decides how text is parsed (uint32 is a count,
-// uint64 a byte size, milliseconds a duration).
-using Target = std::variant<std::string*, fs::path*, std::uint32_t*, std::uint64_t*, double*, milliseconds*, bool*>;
+// uint64 a byte size, milliseconds or seconds a duration).
+using Target = std::variant<std::string*, fs::path*, std::uint32_t*, std::uint64_t*, double*, milliseconds*,
+                            std::chrono::seconds*, bool*>;
 
 // Relative paths given as defaults resolve against the config folder or state_dir.
 enum class Base { none, config_dir, state_dir, run_dir };
@@ -42,6 +43,8 @@ struct Spec {
     /// Honoured only from the config file: SBX_* and --set saying it are errors. For what
     /// only the admin who owns the file may decide.
     bool file_only = false;
+    /// When above 0, the most a count or a duration (in its field's unit) may be.
+    double maximum = 0;
 };
 
 #define FIELD(member) [](Settings& s) -> Target { return &s.member; }
@@ -81,6 +84,10 @@ const std::vector<Spec>& specs()
         {"caps.compile_time", "5m", "longest compile stage allowed", FIELD(caps.compile_time), {}, 1},
         {"caps.output_bytes", "16M", "most output a run may keep", FIELD(caps.output_bytes), {}, 1},
         {"caps.disk", "1G", "largest work dir a run may ask for", FIELD(caps.disk), {}, 1 << 20},
+        {"pool.size", "1", "sandboxes started ahead per runtime, for runs with default limits; 0: no pool",
+         FIELD(pool.size), {}, 0, Base::none, nullptr, nullptr, false, max_pool_size},
+        {"pool.max_age", "1h", "an idle pooled sandbox older than this is replaced", FIELD(pool.max_age), {}, 1,
+         Base::none, nullptr, nullptr, false, 7 * 86'400},
         {"retention.runs_per_project", "50", "finished runs kept per project", FIELD(retention.runs_per_project),
          {}, 1},
         {"retention.max_age", "30d", "finished runs older than this are removed", FIELD(retention.max_age), {}, 1},
@@ -242,6 +249,10 @@ void Layering::apply(const Spec& spec, const Input& input, Origin origin, const 
                     report(key + ": must be at least " + format_number(spec.minimum));
                     return false;
                 }
+                if (spec.maximum > 0 && static_cast<double>(*value) > spec.maximum) {
+                    report(key + ": must be at most " + format_number(spec.maximum));
+                    return false;
+                }
                 *field = static_cast<std::uint32_t>(*value);
                 return true;
             } else if constexpr (std::is_same_v<T, std::uint64_t>) {
@@ -303,11 +314,22 @@ void Layering::apply(const Spec& spec, const Input& input, Origin origin, const 
                                     : ": expected a duration such as 10s, 5m or 30d" + found()));
                     return false;
                 }
-                if (value->count() < spec.minimum) {
+                if constexpr (std::is_same_v<T, std::chrono::seconds>)
+                    if (value->count() % 1000 != 0) {
+                        report(key + ": '" + as_text().value_or(format_duration(*value)) +
+                               "' is not a whole number of seconds");
+                        return false;
+                    }
+                T duration = std::chrono::duration_cast<T>(*value);
+                if (duration.count() < spec.minimum) {
                     report(key + ": must be longer than 0");
                     return false;
                 }
-                *field = *value;
+                if (spec.maximum > 0 && static_cast<double>(duration.count()) > spec.maximum) {
+                    report(key + ": must be at most " + format_duration(T(static_cast<typename T::rep>(spec.maximum))));
+                    return false;
+                }
+                *field = duration;
                 return true;
             }
         },

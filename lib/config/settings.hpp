@@ -29,6 +29,17 @@ struct Retention {
     std::chrono::milliseconds max_age{0};
 };
 
+/// The most sandboxes a pool may keep for one runtime (pool.size, a runtime's [pool] size).
+inline constexpr std::uint32_t max_pool_size = 64;
+
+/// The warm pool: sandboxes started ahead with a runtime's default limits, each claimed by
+/// one run with default limits, then destroyed. Idle ones use host memory (~15 MB each)
+/// but no max_concurrent_runs slot.
+struct PoolSettings {
+    std::uint32_t size = 1;             ///< per runtime unless its own [pool] size says otherwise; 0: no pool
+    std::chrono::seconds max_age{3600}; ///< an idle pooled sandbox older than this is replaced
+};
+
 /// What one user may use; a user's own quota (sbx user quota) overrides each field.
 struct Quotas {
     std::uint32_t max_concurrent_runs = 0;
@@ -75,6 +86,7 @@ struct Settings {
     std::uint32_t max_concurrent_runs = 0;
     Limits limits;
     Limits caps;
+    PoolSettings pool;
     Retention retention;
     Quotas quotas;
     ProjectLimits projects;

@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include "engine/inspect.hpp"
+#include "engine/runsc_exec.hpp"
 #include "engine/sandbox_etc.hpp"
 #include "engine/spec_check.hpp"
+#include "engine/spec_pipe.hpp"
 #include "error.hpp"
 
 namespace sbx::engine {
@@ -134,8 +136,10 @@ std::vector<std::string> CliEngine::create_argv(const SandboxSpec& spec) const
         "--pull=never",
         "--name=" + spec.name,
         "--label=" + std::string(instance_label) + "=" + config_.instance,
-        "--label=" + std::string(run_label) + "=" + spec.run_id,
     };
+    // A pooled sandbox belongs to no run until one claims it; gc tells them apart by this.
+    if (!spec.run_id.empty())
+        argv.push_back("--label=" + std::string(run_label) + "=" + spec.run_id);
     for (const auto& [key, value] : spec.labels)
         argv.push_back("--label=" + key + "=" + value);
     for (auto& option : create_options())
@@ -188,14 +192,20 @@ std::filesystem::path CliEngine::etc_dir() const
     return config_.work_dir / "sandbox-etc";
 }
 
+const std::filesystem::path& CliEngine::work_dir() const
+{
+    if (config_.work_dir.empty() || !config_.work_dir.is_absolute())
+        throw Error(ErrorKind::config, "the engine needs an absolute work dir (sbx's run dir) to keep the "
+                                       "sandboxes' /etc/resolv.conf and /etc/hosts and runsc exec's process specs in");
+    return config_.work_dir;
+}
+
 void CliEngine::prepare_etc()
 {
     if (etc_written_)
         return;
     // Without a place of sbx's own for them the sandbox would get the engine's files.
-    if (config_.work_dir.empty() || !config_.work_dir.is_absolute())
-        throw Error(ErrorKind::config, "the engine needs an absolute work dir (sbx's run dir) to keep the "
-                                       "sandboxes' /etc/resolv.conf and /etc/hosts in");
+    work_dir();
     write_sandbox_etc(etc_dir());
     etc_written_ = true;
 }
@@ -246,6 +256,46 @@ process::Child CliEngine::exec_attached(const std::string& id, const std::vector
         if (arg.find('\0') != std::string::npos)
             throw Error(ErrorKind::usage, "exec: an argument contains a NUL byte", "argv");
     return runner_->start(command(args), stdin_fd);
+}
+
+SandboxHandle CliEngine::handle(const std::string& name)
+{
+    ContainerInfo info = inspect(name);
+    if (info.state != ContainerState::running || info.pid <= 0)
+        throw Error(ErrorKind::unavailable,
+                    "sandbox \"" + name + "\" is " + state_name(info.state) + ", not running: nothing to exec into");
+    RunscSandboxProcess process;
+    try {
+        process = read_runsc_sandbox(info.pid);
+    } catch (const Error& e) {
+        throw Error(ErrorKind::unavailable, "sandbox \"" + name + "\" (runtime \"" + info.runtime +
+                                                "\") cannot be reached with runsc exec: " + e.what());
+    }
+    // podman and docker give runsc the container's own id: another means the pid is not its.
+    if (process.sandbox_id != info.id)
+        throw Error(ErrorKind::unavailable, "sandbox \"" + name + "\": process " + std::to_string(info.pid) +
+                                                " runs runsc sandbox " + process.sandbox_id + ", not " + info.id);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(process.root, ec))
+        throw Error(ErrorKind::unavailable,
+                    "sandbox \"" + name + "\": runsc's root " + process.root.string() + " is not a directory here");
+    return {info.name, info.id, info.pid, process.runsc, process.root};
+}
+
+process::Child CliEngine::exec_attached(const SandboxHandle& handle, const ExecSpec& spec, int stdin_fd)
+{
+    std::string json = exec_process_json(spec);
+    if (handle.container_id.empty() || handle.runsc.empty() || handle.runsc_root.empty())
+        throw Error(ErrorKind::usage, "exec: the sandbox handle is empty", "handle");
+    SpecPipe pipe(work_dir() / "exec");
+    process::Command cmd;
+    cmd.argv = runsc_exec_argv(handle, pipe.path());
+    cmd.env = environment_;
+    cmd.cwd = config_.work_dir;
+    process::Child child = runner_->start(cmd, stdin_fd);
+    // runsc reads the spec first thing; one that fails before says why on its stderr.
+    pipe.hand_over(json, child, std::chrono::seconds(30));
+    return child;
 }
 
 int CliEngine::wait(const std::string& id)
@@ -334,6 +384,11 @@ bool CliEngine::image_exists(const std::string& ref)
     if (says_missing(result.err))
         return false;
     throw Error(ErrorKind::unavailable, std::string(name()) + " image inspect failed: " + trimmed(result.err));
+}
+
+std::string CliEngine::image_id(const std::string& ref)
+{
+    return last_line(run_checked({"image", "inspect", "--format={{.Id}}", ref}).out);
 }
 
 std::string CliEngine::image_import(const std::filesystem::path& tarball, const std::string& ref)

@@ -24,6 +24,8 @@ class CliEngine : public Engine {
     process::Child start_attached(const std::string& id, int stdin_fd) override;
     process::Child run_attached(const SandboxSpec& spec, int stdin_fd) override;
     process::Child exec_attached(const std::string& id, const std::vector<std::string>& argv, int stdin_fd) override;
+    SandboxHandle handle(const std::string& name) override;
+    process::Child exec_attached(const SandboxHandle& handle, const ExecSpec& spec, int stdin_fd) override;
     int wait(const std::string& id) override;
     bool kill(const std::string& id, int signal) override;
     void remove(const std::string& id, bool force) override;
@@ -31,6 +33,7 @@ class CliEngine : public Engine {
     ContainerInfo inspect(const std::string& id) override;
     std::vector<ContainerInfo> list(const Labels& labels) override;
     bool image_exists(const std::string& ref) override;
+    std::string image_id(const std::string& ref) override;
     std::string image_import(const std::filesystem::path& tarball, const std::string& ref) override;
 
   protected:
@@ -56,6 +59,8 @@ class CliEngine : public Engine {
     std::filesystem::path etc_dir() const;
     /// Writes those files once per engine; throws Error(config) without a work dir.
     void prepare_etc();
+    /// The work dir; throws Error(config) unless there is an absolute one.
+    const std::filesystem::path& work_dir() const;
 
     EngineConfig config_;
     std::shared_ptr<process::CommandRunner> runner_;

@@ -1,6 +1,7 @@
 #include "engine/inspect.hpp"
 
 #include <charconv>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "error.hpp"
@@ -58,6 +59,10 @@ ContainerInfo parse_container(const json& entry)
     info.state = parse_state(string_or_empty(state, "Status"));
     info.exit_code = state.value("ExitCode", 0);
     info.oom_killed = state.value("OOMKilled", false);
+    // Both engines say 0 once it has ended; docker says 0 before it starts, podman too.
+    if (auto pid = state.find("Pid"); pid != state.end() && pid->is_number_integer() && pid->get<long long>() > 0 &&
+                                      pid->get<long long>() <= std::numeric_limits<int>::max())
+        info.pid = static_cast<int>(pid->get<long long>());
     info.started_at = parse_timestamp(string_or_empty(state, "StartedAt"));
     info.finished_at = parse_timestamp(string_or_empty(state, "FinishedAt"));
     // podman names the runtime in OCIRuntime (its HostConfig.Runtime says "oci");

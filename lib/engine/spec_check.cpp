@@ -51,8 +51,9 @@ void check_spec(const SandboxSpec& spec, bool runsc)
                                [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '.' || c == '-'; });
     if (!name_ok)
         bad_spec("name", "\"" + n + "\" must be letters, digits, '_', '.' or '-', starting with a letter or digit");
-    if (spec.run_id.empty())
-        bad_spec("run_id", "is empty");
+    // gc tells whose a sandbox is by one of these labels.
+    if (spec.run_id.empty() && !spec.labels.count(pool_label))
+        bad_spec("run_id", "is empty, and no " + std::string(pool_label) + " label says it is pooled");
     if (spec.image.empty() || spec.image.front() == '-' || contains_any(spec.image, " \t\n"))
         bad_spec("image", "\"" + spec.image + "\" is not an image reference");
     for (const auto& [key, value] : spec.env)

@@ -84,6 +84,13 @@ struct Stream {
     for (const auto& arg : options.argv)
         argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
+    std::vector<char*> env;
+    if (options.env) {
+        for (const auto& entry : *options.env)
+            env.push_back(const_cast<char*>(entry.c_str()));
+        env.push_back(nullptr);
+        environ = env.data(); // execvp looks the program up in this PATH too
+    }
     ::execvp(argv[0], argv.data());
     int error = errno;
     say(2, "cannot run '" + options.argv[0] + "': " + std::strerror(error));

@@ -3,6 +3,7 @@
 // sandbox, and relayed whole to sbx-init's own; signals sent to sbx-init are passed on;
 // orphans are reaped. Its end is the program's: when it exits, what it left in the pipes
 // is delivered and the relay stops, even if a process it started still holds them.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,8 +11,10 @@ namespace sbx::init {
 
 struct ProgramOptions {
     std::vector<std::string> argv; ///< argv[0] is looked up in PATH
-    bool filter_syscalls = true;   ///< apply_syscall_filter() in the program before exec
-    int stdout_fd = 1;             ///< where its output goes
+    /// The program's whole environment (NAME=VALUE); none: sbx-init's own.
+    std::optional<std::vector<std::string>> env;
+    bool filter_syscalls = true; ///< apply_syscall_filter() in the program before exec
+    int stdout_fd = 1;           ///< where its output goes
     int stderr_fd = 2;
 };
 

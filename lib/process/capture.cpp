@@ -4,12 +4,21 @@
 #include <cstring>
 #include <poll.h>
 
+#include <algorithm>
+#include <csignal>
+#include <optional>
+
 #include "error.hpp"
 
 namespace sbx::process {
 
-Captured collect(Child& child)
+namespace {
+
+// `limit` none: no limit.
+Captured collect_until(Child& child, std::optional<std::chrono::milliseconds> limit)
 {
+    using clock = std::chrono::steady_clock;
+    const auto deadline = limit ? clock::now() + *limit : clock::time_point::max();
     Captured result;
     UniqueFd out = child.take_stdout();
     UniqueFd err = child.take_stderr();
@@ -17,7 +26,18 @@ Captured collect(Child& child)
     // would otherwise deadlock with us.
     while (out || err) {
         pollfd fds[2] = {{out.get(), POLLIN, 0}, {err.get(), POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0) {
+        int timeout_ms = -1;
+        if (limit) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+            if (left <= 0) {
+                // Its pipes may be held by grandchildren: stop reading, not only the child.
+                child.kill(SIGKILL);
+                result.timed_out = true;
+                break;
+            }
+            timeout_ms = static_cast<int>(std::min<long long>(left, 1000));
+        }
+        if (::poll(fds, 2, timeout_ms) < 0) {
             if (errno == EINTR)
                 continue;
             throw Error(ErrorKind::internal, std::string("poll: ") + std::strerror(errno));
@@ -36,6 +56,18 @@ Captured collect(Child& child)
     }
     result.status = child.wait();
     return result;
+}
+
+} // namespace
+
+Captured collect(Child& child)
+{
+    return collect_until(child, std::nullopt);
+}
+
+Captured collect(Child& child, std::chrono::milliseconds limit)
+{
+    return collect_until(child, limit);
 }
 
 Captured run_capture(const Command& command)

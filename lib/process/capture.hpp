@@ -1,5 +1,6 @@
 #pragma once
 // Running a program to completion and keeping everything it printed.
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -12,11 +13,14 @@ struct Captured {
     ExitStatus status;
     std::string out;
     std::string err;
+    bool timed_out = false; ///< killed (SIGKILL) for running past collect()'s limit
 };
 
 /// Reads the child's piped stdout and stderr until both are closed, then waits for it.
 /// A grandchild that keeps a pipe open keeps this waiting too.
 Captured collect(Child& child);
+/// As above, but the child is killed once `limit` has passed; then `timed_out` is set.
+Captured collect(Child& child, std::chrono::milliseconds limit);
 
 /// Runs `command` with stdin from /dev/null and both outputs captured whole.
 Captured run_capture(const Command& command);

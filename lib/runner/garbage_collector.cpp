@@ -7,9 +7,12 @@
 #include <charconv>
 #include <ctime>
 
+#include "common/utc_time.hpp"
 #include "engine/sandbox_cgroup.hpp"
 #include "error.hpp"
+#include "pool/pool_gc.hpp"
 #include "runner/host_slots.hpp"
+#include "runner/sandbox_init.hpp"
 #include "runner/snapshot_dir.hpp"
 #include "store/session_store.hpp"
 
@@ -17,15 +20,6 @@ namespace sbx::runner {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Seconds since the epoch of "2026-11-22T02:00:00.000Z".
-std::time_t parse_utc(const std::string& iso)
-{
-    std::tm tm{};
-    if (!strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm))
-        return 0;
-    return timegm(&tm);
-}
 
 // Serializes collectors: a second gc waits for the first, then finds nothing to do.
 process::UniqueFd lock_collector(const fs::path& run_dir)
@@ -43,7 +37,7 @@ process::UniqueFd lock_collector(const fs::path& run_dir)
 bool supervisor_lost(const fs::path& root, const store::RunRecord& run)
 {
     std::error_code ec;
-    bool young = std::time(nullptr) - parse_utc(run.created_at) < supervisor_grace.count();
+    bool young = std::time(nullptr) - common::parse_utc(run.created_at) < supervisor_grace.count();
     if (!fs::exists(root / "supervisor.lock", ec))
         return !young;
     return try_lock_file(root / "supervisor.lock").has_value() && (run.supervisor_pid || !young);
@@ -55,6 +49,8 @@ void remove_containers(RunContext& context, store::RunStore& runs, GcReport& rep
     bool dry_run = report.dry_run;
     auto engine = make_engine(context.settings);
     for (const auto& sandbox : engine->list()) {
+        if (sandbox.labels.count(engine::pool_label))
+            continue; // the pool's own collection sees to these
         auto label = sandbox.labels.find(engine::run_label);
         std::int64_t id = 0;
         if (label != sandbox.labels.end())
@@ -128,9 +124,18 @@ GcReport collect_garbage(RunContext& context, bool dry_run)
         return !run || store::is_final(run->status);
     };
     try {
+        // The pool first: sandboxes it spends here (their runs just marked lost) go now.
+        auto engine = make_engine(settings);
+        pool::PoolContext pool{settings, context.catalog, context.db, *engine, find_sandbox_init()};
+        for (auto& action : pool::collect_pool_garbage(pool, dry_run))
+            report.actions.push_back(std::move(action));
+    } catch (const Error& e) {
+        report.engine_error = std::string("pooled sandboxes: ") + e.what();
+    }
+    try {
         remove_containers(context, runs, report);
     } catch (const Error& e) {
-        report.engine_error = e.what();
+        report.engine_error += (report.engine_error.empty() ? "" : "; ") + std::string(e.what());
     }
     // Whatever the engine did not stop, because it is down or lost track of it, is killed
     // through the cgroups, which need no engine.

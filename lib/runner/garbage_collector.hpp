@@ -10,7 +10,8 @@ namespace sbx::runner {
 
 struct GcAction {
     /// "mark-lost", "remove-snapshot", "expire-run", "expire-sessions", "kill-processes",
-    /// "remove-cgroup", "remove-container"
+    /// "remove-cgroup", "remove-container"; for pooled sandboxes also "spend-sandbox" and
+    /// "remove-sandbox"
     std::string action;
     std::string target; ///< "run 12", a container name, a directory
     std::string detail; ///< why

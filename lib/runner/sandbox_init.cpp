@@ -40,11 +40,17 @@ std::vector<engine::BindMount> sandbox_init_mounts(const fs::path& binary)
     return {{binary, init_path, true}, {binary.parent_path() / preload_name, engine::preload_target, true}};
 }
 
-std::vector<std::string> under_init(const std::vector<std::string>& program, const std::string& seed_from)
+std::vector<std::string> under_init(const std::vector<std::string>& program, const std::string& seed_from,
+                                    const std::map<std::string, std::string>* inherited_env)
 {
     std::vector<std::string> argv = {init_path, "run"};
     if (!seed_from.empty())
         argv.insert(argv.end(), {"--seed", seed_from, work_dir});
+    if (inherited_env) {
+        argv.push_back("--inherit-env");
+        for (const auto& [name, value] : *inherited_env)
+            argv.insert(argv.end(), {"--env", name + "=" + value});
+    }
     argv.push_back("--");
     argv.insert(argv.end(), program.begin(), program.end());
     return argv;

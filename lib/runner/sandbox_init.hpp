@@ -4,6 +4,7 @@
 // program runs under it, so its output is relayed whole and its system calls filtered,
 // whatever the image.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,11 @@ std::filesystem::path find_sandbox_init();
 std::vector<engine::BindMount> sandbox_init_mounts(const std::filesystem::path& binary);
 
 /// Runs `program` under sbx-init; with `seed_from`, /work is first filled from there.
-std::vector<std::string> under_init(const std::vector<std::string>& program, const std::string& seed_from = {});
+/// With `inherited_env` (a direct exec's program, started with no environment of its
+/// own), the program gets the environment of the sandbox's first process with these
+/// variables set over it, as a cold sandbox made with them would have given it.
+std::vector<std::string> under_init(const std::vector<std::string>& program, const std::string& seed_from = {},
+                                    const std::map<std::string, std::string>* inherited_env = nullptr);
 
 /// The first process of a sandbox whose stages are started later by exec.
 std::vector<std::string> idle_init();

@@ -16,6 +16,7 @@
 #include "engine/runsc_messages.hpp"
 #include "engine/sandbox_cgroup.hpp"
 #include "error.hpp"
+#include "pool/claim.hpp"
 #include "runner/host_slots.hpp"
 #include "runner/outcome.hpp"
 #include "runner/run_disk.hpp"
@@ -24,6 +25,7 @@
 #include "runner/sandbox_init.hpp"
 #include "runner/sandbox_spec.hpp"
 #include "runner/snapshot_dir.hpp"
+#include "store/sandbox_store.hpp"
 
 namespace sbx::runner {
 namespace {
@@ -77,6 +79,12 @@ class Supervisor {
     void one_stage();
     void two_stages();
     engine::SandboxSpec sandbox(std::vector<std::string> argv) const;
+    /// Takes a pooled sandbox when one fits; the run goes cold otherwise.
+    void claim_pooled();
+    /// Starts `program` under sbx-init in the running sandbox (a direct exec into a pooled
+    /// one), /work first seeded from `seed_from` when given.
+    process::Child exec_stage(const std::vector<std::string>& program, const std::string& seed_from = {},
+                              int stdin_fd = -1);
     /// True once the sandbox's host tasks near the engine's pids backstop, which crashes
     /// gVisor outright when reached.
     bool near_task_backstop() const;
@@ -104,6 +112,8 @@ class Supervisor {
     OutputRecorder::LiveSink live_;
     std::optional<engine::SandboxCgroup> cgroup_; // for CPU time and peak memory, when cgroups allow
     std::optional<RunDisk> disk_;                 // /work and /tmp
+    std::optional<pool::PoolContext> pool_;
+    std::optional<pool::Claimed> pooled_; // the pooled sandbox the run took, if it took one
     bool sandbox_may_exist_ = false;
     bool ended_ = false;
     std::chrono::milliseconds earlier_stages_{0}; // wall time of the stages before this one
@@ -129,9 +139,20 @@ void Supervisor::execute()
             return;
         engine_ = make_engine(context_.settings);
         init_ = find_sandbox_init();
-        if (auto cgroup = engine::SandboxCgroup::create(context_.settings.instance, id_))
-            cgroup_.emplace(std::move(*cgroup));
-        disk_.emplace(std::vector<fs::path>{root_ / "work", root_ / "tmp"}, plan_.limits.disk);
+        claim_pooled();
+        if (pooled_) {
+            // Its cgroups and disk were made with it; they count from here.
+            if (auto cgroup =
+                    engine::SandboxCgroup::create(context_.settings.instance, pool::cgroup_name(pooled_->sandbox.id))) {
+                cgroup->leave_in_place();
+                cgroup->start_counting();
+                cgroup_.emplace(std::move(*cgroup));
+            }
+        } else {
+            if (auto cgroup = engine::SandboxCgroup::create(context_.settings.instance, id_))
+                cgroup_.emplace(std::move(*cgroup));
+            disk_.emplace(std::vector<fs::path>{root_ / "work", root_ / "tmp"}, plan_.limits.disk);
+        }
         if (runtime_->compile.empty())
             one_stage();
         else
@@ -143,9 +164,39 @@ void Supervisor::execute()
     } catch (const std::exception& e) {
         end({.status = store::RunStatus::error, .reason = std::string("internal error: ") + e.what()});
     }
-    if (sandbox_may_exist_)
+    if (pooled_)
+        pool::release_sandbox(*pool_, pooled_->sandbox);
+    else if (sandbox_may_exist_)
         remove_sandbox();
     disk_.reset();
+}
+
+void Supervisor::claim_pooled()
+{
+    pool_.emplace(pool::PoolContext{context_.settings, context_.catalog, context_.db, *engine_, init_});
+    auto claim = pool::claim_sandbox(*pool_, *runtime_, plan_.limits, id_);
+    if (!claim.claimed)
+        return;
+    try {
+        pool::hand_over_files(context_.settings, claim.claimed->sandbox, root_ / "src");
+    } catch (const Error&) {
+        // A pool never makes a run fail: this one goes cold, and says why.
+        pool::release_sandbox(*pool_, claim.claimed->sandbox);
+        store::SandboxStore(context_.db).record_miss(runtime_->id, id_, "error", true);
+        return;
+    }
+    pooled_ = std::move(claim.claimed);
+    container_ = pooled_->sandbox.name;
+}
+
+process::Child Supervisor::exec_stage(const std::vector<std::string>& program, const std::string& seed_from,
+                                      int stdin_fd)
+{
+    // A pooled sandbox was made without the run's env: sbx-init puts it over what the
+    // sandbox was made with.
+    if (pooled_)
+        return engine_->exec_attached(pooled_->handle, {.argv = under_init(program, seed_from, &plan_.env)}, stdin_fd);
+    return engine_->exec_attached(container_, under_init(program, seed_from), stdin_fd);
 }
 
 bool Supervisor::wait_for_admission()
@@ -198,6 +249,12 @@ void Supervisor::one_stage()
     if (!runs_.advance(id_, store::RunStatus::running, "run", container_))
         return;
     process::UniqueFd input = plan_.open_stdin(root_);
+    if (pooled_) {
+        process::Child child = exec_stage(program, snapshot_mount, input.get());
+        input.reset();
+        conclude(pump(child, plan_.limits.wall_time, true), "run", true);
+        return;
+    }
     sandbox_may_exist_ = true;
     process::Child child = engine_->run_attached(sandbox(under_init(program, snapshot_mount)), input.get());
     input.reset();
@@ -211,12 +268,12 @@ void Supervisor::two_stages()
 {
     if (!runs_.advance(id_, store::RunStatus::building, "compile", container_))
         return;
-    sandbox_may_exist_ = true;
-    engine_->create(sandbox(idle_init()));
-    engine_->start(container_);
-
-    process::Child compiler = engine_->exec_attached(
-        container_, under_init(config::expand_command(runtime_->compile, plan_.entry), snapshot_mount));
+    if (!pooled_) {
+        sandbox_may_exist_ = true;
+        engine_->create(sandbox(idle_init()));
+        engine_->start(container_);
+    }
+    process::Child compiler = exec_stage(config::expand_command(runtime_->compile, plan_.entry), snapshot_mount);
     if (!conclude(pump(compiler, plan_.limits.compile_time, true), "compile", false))
         return;
 
@@ -225,7 +282,7 @@ void Supervisor::two_stages()
     std::vector<std::string> run = config::expand_command(runtime_->run, plan_.entry);
     run.insert(run.end(), plan_.args.begin(), plan_.args.end());
     process::UniqueFd input = plan_.open_stdin(root_);
-    process::Child program = engine_->exec_attached(container_, under_init(run), input.get());
+    process::Child program = exec_stage(run, {}, input.get());
     input.reset();
     conclude(pump(program, plan_.limits.wall_time, true), "run", true);
 }
@@ -375,7 +432,8 @@ bool Supervisor::conclude(const StageOutcome& outcome, const std::string& stage,
     facts.status = outcome.status;
     facts.stage = stage;
     facts.last = last;
-    facts.only_stage = runtime_->compile.empty();
+    // A pooled run's stages are all execs: none can be the engine failing to start it.
+    facts.only_stage = runtime_->compile.empty() && !pooled_;
     facts.limits = plan_.limits;
     facts.engine = engine_->name();
     earlier_stages_ += outcome.wall;

@@ -160,6 +160,10 @@ const std::vector<Migration>& schema_migrations()
             ALTER TABLE runs ADD COLUMN pooled INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE runs ADD COLUMN pool_miss TEXT NOT NULL DEFAULT '';
         )sql"},
+        // `sbx pool` counts the last minute's pooled runs without reading every run.
+        {7, "runs by creation time", R"sql(
+            CREATE INDEX runs_by_created ON runs (created_at);
+        )sql"},
     };
     return migrations;
 }

@@ -130,7 +130,7 @@ void SandboxStore::record_miss(const std::string& runtime, std::int64_t run_id, 
 {
     guarded("record a pool miss", [&] {
         SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement run(db_.sql(), "UPDATE runs SET pool_miss = ? WHERE id = ?");
+        SQLite::Statement run(db_.sql(), "UPDATE runs SET pool_miss = ?, pooled = 0 WHERE id = ?");
         run.bind(1, why);
         run.bind(2, run_id);
         run.exec();
@@ -204,6 +204,19 @@ std::vector<PoolCounter> SandboxStore::counters()
         while (q.executeStep())
             counters.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64(), q.getColumn(2).getInt64()});
         return counters;
+    });
+}
+
+std::map<std::string, std::int64_t> SandboxStore::pooled_runs_since(const std::string& since)
+{
+    return guarded("count pooled runs", [&] {
+        SQLite::Statement q(db_.sql(),
+                            "SELECT runtime, count(*) FROM runs WHERE created_at >= ? AND pooled = 1 GROUP BY runtime");
+        q.bind(1, since);
+        std::map<std::string, std::int64_t> runs;
+        while (q.executeStep())
+            runs[q.getColumn(0).getString()] = q.getColumn(1).getInt64();
+        return runs;
     });
 }
 

@@ -3,6 +3,7 @@
 // run (claimed), then thrown away (spent, then removed). Every change of state is one
 // conditional UPDATE: true means the caller made it, and owns the next step.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,6 +81,8 @@ class SandboxStore {
     std::vector<SandboxRecord> list(std::optional<SandboxState> state = std::nullopt);
     /// One per runtime that was ever claimed or missed, by runtime name.
     std::vector<PoolCounter> counters();
+    /// Runs that ran pooled since `since` (ISO 8601 UTC), per runtime.
+    std::map<std::string, std::int64_t> pooled_runs_since(const std::string& since);
 
   private:
     Database& db_;

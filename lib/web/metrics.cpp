@@ -1,9 +1,11 @@
 #include "web/metrics.hpp"
 
+#include <map>
 #include <sstream>
 
 #include "engine/engine.hpp"
 #include "store/run_store.hpp"
+#include "store/sandbox_store.hpp"
 
 namespace sbx::web {
 namespace {
@@ -58,6 +60,25 @@ std::string Metrics::render(store::Database& db, const config::Settings& setting
     out << "sbx_run_duration_seconds_bucket{le=\"+Inf\"} " << stats.wall_count << '\n'
         << "sbx_run_duration_seconds_sum " << stats.wall_sum_s << '\n'
         << "sbx_run_duration_seconds_count " << stats.wall_count << '\n';
+    // The pool: what waits ready now, and claims and misses since the database was made.
+    store::SandboxStore sandboxes(db);
+    const auto counters = sandboxes.counters();
+    std::map<std::string, std::int64_t> ready;
+    for (const auto& counter : counters)
+        ready[counter.runtime] = 0;
+    for (const auto& sandbox : sandboxes.list(store::SandboxState::ready))
+        ++ready[sandbox.runtime];
+    out << "# HELP sbx_pool_ready Pooled sandboxes ready for a run, by runtime.\n# TYPE sbx_pool_ready gauge\n";
+    for (const auto& [runtime, count] : ready)
+        out << "sbx_pool_ready{runtime=\"" << label(runtime) << "\"} " << count << '\n';
+    out << "# HELP sbx_pool_claims_total Runs that took a pooled sandbox, by runtime.\n"
+           "# TYPE sbx_pool_claims_total counter\n";
+    for (const auto& c : counters)
+        out << "sbx_pool_claims_total{runtime=\"" << label(c.runtime) << "\"} " << c.claims << '\n';
+    out << "# HELP sbx_pool_misses_total Runs of a pooled runtime that found no ready sandbox, by runtime.\n"
+           "# TYPE sbx_pool_misses_total counter\n";
+    for (const auto& c : counters)
+        out << "sbx_pool_misses_total{runtime=\"" << label(c.runtime) << "\"} " << c.misses << '\n';
     out << "# HELP sbx_http_requests_total API requests by route and status.\n# TYPE sbx_http_requests_total counter\n";
     {
         std::lock_guard lock(mutex_);

@@ -915,6 +915,9 @@ new_project() {
     grep -qE '^sbx_runs_active [0-9]+$' <<<"$body"
     grep -qE '^sbx_runs_queued [0-9]+$' <<<"$body"
     grep -qE '^sbx_run_duration_seconds_bucket\{le="\+Inf"\} [0-9]+$' <<<"$body"
+    grep -qx '# TYPE sbx_pool_ready gauge' <<<"$body"
+    grep -qx '# TYPE sbx_pool_claims_total counter' <<<"$body"
+    grep -qx '# TYPE sbx_pool_misses_total counter' <<<"$body"
     # Routes by pattern, never the concrete path.
     [ "$(grep -cE 'route="/api/v1/(projects|runs)/[0-9]' <<<"$body")" -eq 0 ]
     # Every sample line is well-formed.

@@ -555,3 +555,20 @@ TEST_CASE("docker: a runtime registered as runsc must run runsc", "[engine]")
     CHECK(problem(R"({"runsc":{"path":"/usr/sbin/runc","runtimeArgs":["--network=none"]}})", true)
               .starts_with("docker's runtime \"runsc\" runs /usr/sbin/runc"));
 }
+
+TEST_CASE("a sandbox made for no run (a pooled one) carries no sbx.run label", "[engine]")
+{
+    Fixture f("docker", "runsc");
+    f.runner->reply(0, docker_runtimes);
+    f.runner->reply(0, "0123abcd\n");
+    SandboxSpec spec = representative_spec();
+    spec.run_id.clear();
+    CHECK(kind_of([&] { f.engine->create(spec); }) == sbx::ErrorKind::usage); // whose would it be?
+    spec.labels[pool_label] = "3";
+    f.engine->create(spec);
+    auto argv = f.runner->argvs().back();
+    CHECK(std::find(argv.begin(), argv.end(), "--label=sbx.instance=test") != argv.end());
+    CHECK(std::find(argv.begin(), argv.end(), "--label=sbx.pool=3") != argv.end());
+    CHECK(
+        std::none_of(argv.begin(), argv.end(), [](const std::string& a) { return a.starts_with("--label=sbx.run"); }));
+}

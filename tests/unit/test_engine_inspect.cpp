@@ -72,6 +72,19 @@ const char* docker_created = R"([{
   "HostConfig": {"Runtime": "runsc"}
 }])";
 
+// A running sandbox under docker 28.2.2: State.Pid is runsc's sandbox process, as with podman.
+const char* docker_running = R"([{
+  "Id": "969b66342892d7b843e26415c4051dfc1b32d11a89b18036716bbcc9b23286d3",
+  "Name": "/d1",
+  "State": {
+    "Status": "running", "Running": true, "Paused": false, "Restarting": false, "OOMKilled": false,
+    "Dead": false, "Pid": 7017, "ExitCode": 0, "Error": "",
+    "StartedAt": "2026-12-04T18:28:29.211727224Z", "FinishedAt": "0001-01-01T00:00:00Z"
+  },
+  "Config": {"Image": "sbx-exectest", "Labels": {}},
+  "HostConfig": {"Runtime": "runsc"}
+}])";
+
 system_clock::time_point utc(int y, unsigned mo, unsigned d, int h, int mi, int s, std::int64_t ns)
 {
     return time_point_cast<system_clock::duration>(sys_days(year(y) / month(mo) / day(d)) + hours(h) + minutes(mi) +
@@ -124,6 +137,21 @@ TEST_CASE("docker inspect of a created sandbox", "[engine]")
     CHECK_FALSE(info.started_at.has_value());
     CHECK_FALSE(info.finished_at.has_value());
     CHECK(info.labels.empty());
+}
+
+TEST_CASE("inspect reads the host pid of a running sandbox, 0 for one that is not", "[engine]")
+{
+    CHECK(parse_inspect(podman_running).at(0).pid == 8381);
+    CHECK(parse_inspect(docker_running).at(0).pid == 7017);
+    CHECK(parse_inspect(docker_running).at(0).state == ContainerState::running);
+    CHECK(parse_inspect(podman_exited).at(0).pid == 0);
+    CHECK(parse_inspect(docker_oom).at(0).pid == 0);
+    CHECK(parse_inspect(docker_created).at(0).pid == 0);
+    // Absent, null or out of range: no pid rather than a wrong one.
+    CHECK(parse_inspect(R"([{"Id": "a", "State": {"Status": "running"}}])").at(0).pid == 0);
+    CHECK(parse_inspect(R"([{"Id": "a", "State": {"Pid": null}}])").at(0).pid == 0);
+    CHECK(parse_inspect(R"([{"Id": "a", "State": {"Pid": -1}}])").at(0).pid == 0);
+    CHECK(parse_inspect(R"([{"Id": "a", "State": {"Pid": 99999999999}}])").at(0).pid == 0);
 }
 
 TEST_CASE("inspect output that is not an array is an error", "[engine]")

@@ -61,6 +61,19 @@ TEST_CASE("the shipped catalog is valid and covers the promised languages", "[ca
     CHECK(catalog.get("python-3.11").limits.memory == settings.limits.memory);
     CHECK(catalog.get("go-1.19").compile == std::vector<std::string>{"go", "build", "-o", "main", "{file}"});
     CHECK(catalog.get("python-3.11").env.at("PYTHONUNBUFFERED") == "1");
+    CHECK(catalog.get("python-3.11").pool_size == 2u);
+    CHECK(catalog.get("python-3.11").pool_warmup == std::vector<std::string>{"python3", "-c", "pass"});
+    CHECK(catalog.get("node-18").pool_warmup == std::vector<std::string>{"node", "-e", "0"});
+    CHECK(catalog.get("ruby-3.1").pool_warmup == std::vector<std::string>{"ruby", "-e", "0"});
+    CHECK(catalog.get("bash-5.2").pool_warmup == std::vector<std::string>{"bash", "-c", ":"});
+    // Each warmup runs the interpreter the runtime's own run command names.
+    for (const auto& id : {"python-3.11", "node-18", "ruby-3.1", "bash-5.2"}) {
+        INFO(id);
+        CHECK(catalog.get(id).pool_warmup.front() == catalog.get(id).run.front());
+        CHECK(catalog.get(id).pool_size ==
+              (std::string(id) == "python-3.11" ? std::optional<std::uint32_t>(2) : std::nullopt));
+    }
+    CHECK(catalog.get("go-1.19").pool_warmup.empty());
 }
 
 TEST_CASE("a runtime file is read in full", "[catalog]")
@@ -97,6 +110,48 @@ answer = "A."
     CHECK(r.source == (dir.path() / "runtimes.d/py.toml").string());
 }
 
+TEST_CASE("a runtime's [pool] overrides the pool size and names its warmup", "[catalog][pool]")
+{
+    // valid_runtime with another id (its first line) and `extra` after it.
+    auto runtime = [](const std::string& id, const std::string& extra) {
+        std::string body = valid_runtime;
+        return "id = \"" + id + "\"\n" + body.substr(body.find('\n') + 1) + extra;
+    };
+    TempDir dir;
+    dir.write("runtimes.d/a.toml", runtime("a", "[pool]\nsize = 0\nwarmup = [\"python3\", \"-c\", \"pass\"]\n"));
+    dir.write("runtimes.d/b.toml", runtime("b", "[pool]\nwarmup = []\n"));
+    dir.write("runtimes.d/c.toml", runtime("c", "[pool]\nsize = 64\n"));
+    dir.write("runtimes.d/d.toml", runtime("d", "[pool]\nwarmup = [\"sh\", \"-c\", \"echo ${HOME}\"]\n"));
+    dir.write("runtimes.d/e.toml", runtime("e", ""));
+    auto catalog = RuntimeCatalog::load(settings_for(dir));
+    REQUIRE(catalog.runtimes().size() == 5);
+    CHECK(catalog.get("a").pool_size == 0u); // no pool for this runtime, whatever pool.size says
+    CHECK(catalog.get("a").pool_warmup == std::vector<std::string>{"python3", "-c", "pass"});
+    CHECK_FALSE(catalog.get("b").pool_size);
+    CHECK(catalog.get("b").pool_warmup.empty());
+    CHECK(catalog.get("c").pool_size == 64u);
+    CHECK(catalog.get("c").pool_warmup.empty());
+    CHECK(catalog.get("d").pool_warmup.back() == "echo ${HOME}"); // the shell's, not a placeholder
+    CHECK_FALSE(catalog.get("e").pool_size);
+    CHECK(catalog.get("e").pool_warmup.empty());
+}
+
+TEST_CASE("pool_size() is the runtime's own size, else pool.size", "[catalog][pool]")
+{
+    Settings settings;
+    Runtime runtime;
+    CHECK(pool_size(runtime, settings) == 1);
+    settings.pool.size = 3;
+    CHECK(pool_size(runtime, settings) == 3);
+    runtime.pool_size = 5;
+    CHECK(pool_size(runtime, settings) == 5);
+    runtime.pool_size = 0;
+    CHECK(pool_size(runtime, settings) == 0);
+    settings.pool.size = 0;
+    runtime.pool_size = 2;
+    CHECK(pool_size(runtime, settings) == 2);
+}
+
 TEST_CASE("malformed runtime files are reported with file, line and column", "[catalog]")
 {
     struct Case {
@@ -128,6 +183,17 @@ TEST_CASE("malformed runtime files are reported with file, line and column", "[c
         {"[[faq]]\nquestion = \" \"\nanswer = \"a\"\n", "", ":10:1: faq[1].question: must not be empty"},
         {"[[faq]]\nquestion = \"Q\"\n", "", ":9:1: missing required key 'faq[1].answer'"},
         {"faq = \"none\"\n", "", ":9:7: faq: expected an array of tables, found string"},
+        {"[pool]\nsize = 65\n", "", ":10:1: pool.size: must be from 0 to 64"},
+        {"[pool]\nsize = -1\n", "", ":10:1: pool.size: must be from 0 to 64"},
+        {"[pool]\nsize = \"2\"\n", "", ":10:8: pool.size: expected an integer, found string"},
+        {"[pool]\nmax_age = \"1h\"\n", "", ":10:1: unknown key 'pool.max_age'"},
+        {"[pool]\nwarmup = \"python3 -c pass\"\n", "",
+         ":10:10: pool.warmup: expected an argv array of strings, found string"},
+        {"[pool]\nwarmup = [\"python3\", 1]\n", "", ":10:22: pool.warmup[1]: expected a string, found integer"},
+        {"[pool]\nwarmup = [\"\", \"-c\"]\n", "", ":10:1: pool.warmup[0]: the program name must not be empty"},
+        {"[pool]\nwarmup = [\"python3\", \"{file}\"]\n", "",
+         ":10:1: pool.warmup: {file} cannot be used: the warmup runs before any project file is there"},
+        {"pool = 2\n", "", ":9:8: pool: expected a table, found integer"},
         {"name = \"x\n", "name", ":8:10: Error while parsing string"},
     }));
     std::string content;

@@ -54,6 +54,10 @@ TEST_CASE("an empty file gives the documented defaults", "[settings]")
     CHECK(s.limits.wall_time == milliseconds(10'000));
     CHECK(s.caps.memory == 2ull << 30);
     CHECK(s.retention.max_age == milliseconds(30LL * 86'400'000));
+    CHECK(s.pool.size == 1);
+    CHECK(s.pool.max_age == std::chrono::seconds(3600));
+    CHECK(value_of(loaded, "pool.size").value == "1");
+    CHECK(value_of(loaded, "pool.max_age").value == "1h");
     CHECK(s.state_dir == "/var/lib/sbx");
     CHECK(s.database == "/var/lib/sbx/sbx.db");
     CHECK(s.run_dir == "/var/lib/sbx/run");
@@ -151,6 +155,73 @@ TEST_CASE("dotted keys and tables are the same setting", "[settings]")
         load_settings(request_for(dir.write("sbx.toml", "limits.memory = \"1G\"\nweb.runs_per_minute = 5\n"))).settings;
     CHECK(s.limits.memory == 1ull << 30);
     CHECK(s.web.runs_per_minute == 5);
+}
+
+TEST_CASE("the pool is set from the file, the environment and --set", "[settings][pool]")
+{
+    TempDir dir;
+    auto file = dir.write("sbx.toml", "[pool]\nsize = 3\nmax_age = \"30m\"\n");
+    auto request = request_for(file);
+    auto from_file = load_settings(request);
+    CHECK(from_file.settings.pool.size == 3);
+    CHECK(from_file.settings.pool.max_age == std::chrono::minutes(30));
+    CHECK(value_of(from_file, "pool.size").origin.where == file.string() + ":2");
+    CHECK(value_of(from_file, "pool.max_age").value == "30m");
+    CHECK_FALSE(value_of(from_file, "pool.size").description.empty());
+
+    // Dotted keys, an integer of seconds, and the bounds themselves.
+    auto dotted = load_settings(request_for(dir.write("dotted.toml", "pool.size = 64\npool.max_age = 90\n")));
+    CHECK(dotted.settings.pool.size == 64);
+    CHECK(dotted.settings.pool.max_age == std::chrono::seconds(90));
+
+    request.environment = {{"SBX_POOL_SIZE", "0"}, {"SBX_POOL_MAX_AGE", "90s"}};
+    auto from_env = load_settings(request);
+    CHECK(from_env.settings.pool.size == 0);
+    CHECK(from_env.settings.pool.max_age == std::chrono::seconds(90));
+    CHECK(value_of(from_env, "pool.max_age").origin.where == "SBX_POOL_MAX_AGE");
+
+    request.overrides = {"pool.size=5", "pool.max_age=7d"};
+    auto from_flag = load_settings(request);
+    CHECK(from_flag.settings.pool.size == 5);
+    CHECK(from_flag.settings.pool.max_age == std::chrono::hours(7 * 24));
+    CHECK(value_of(from_flag, "pool.size").origin.where == "--set pool.size=5");
+    CHECK(value_of(from_flag, "pool.max_age").value == "7d");
+}
+
+TEST_CASE("pool settings out of range are refused, from every source", "[settings][pool]")
+{
+    TempDir dir;
+    struct Case {
+        std::string content;
+        std::string error;
+    };
+    auto c = GENERATE(values<Case>({
+        {"[pool]\nsize = 65\n", ":2:8: pool.size: must be at most 64"},
+        {"[pool]\nsize = -1\n", ":2:8: pool.size: expected a whole number, found integer"},
+        {"[pool]\nsize = \"2\"\n", ":2:8: pool.size: expected a whole number, found string"},
+        {"[pool]\nmax_age = \"0s\"\n", ":2:11: pool.max_age: must be longer than 0"},
+        {"[pool]\nmax_age = 0\n", ":2:11: pool.max_age: must be longer than 0"},
+        {"[pool]\nmax_age = \"8d\"\n", ":2:11: pool.max_age: must be at most 7d"},
+        {"[pool]\nmax_age = 604801\n", ":2:11: pool.max_age: must be at most 7d"},
+        {"[pool]\nmax_age = \"1500ms\"\n", ":2:11: pool.max_age: '1500ms' is not a whole number of seconds"},
+        {"[pool]\nmax_age = \"soon\"\n", ":2:11: pool.max_age: 'soon' is not a duration such as 10s, 5m or 30d"},
+        {"[pool]\nmax_age = true\n", ":2:11: pool.max_age: expected a duration such as 10s, 5m or 30d, found boolean"},
+        {"[pool]\nsizes = 2\n", ":2:1: unknown setting 'pool.sizes' (did you mean 'pool.size'?)"},
+        {"[pool]\nwarmup = []\n", ":2:1: unknown setting 'pool.warmup'"},
+        {"[pol]\nsize = 2\n", ":1:2: unknown setting 'pol' (did you mean 'pool'?)"},
+    }));
+    auto file = dir.write("sbx.toml", c.content);
+    INFO(c.content);
+    CHECK_THAT(errors_of(request_for(file)), Catch::Matchers::StartsWith(file.string() + c.error));
+
+    auto request = request_for(dir.write("empty.toml", ""));
+    request.environment = {{"SBX_POOL_SIZE", "100"}, {"SBX_POOL_MAX_AGE", "2w"}};
+    request.overrides = {"pool.size=many", "pool.max_age=0.5s"};
+    CHECK(errors_of(request) == "environment: SBX_POOL_MAX_AGE: pool.max_age: '2w' is not a duration such as 10s, 5m "
+                                "or 30d\n"
+                                "environment: SBX_POOL_SIZE: pool.size: must be at most 64\n"
+                                "command line: --set pool.size: expected a whole number\n"
+                                "command line: --set pool.max_age: '0.5s' is not a whole number of seconds");
 }
 
 TEST_CASE("malformed settings are reported with file, line and column", "[settings]")

@@ -9,6 +9,7 @@
 
 #include "engine/sandbox_cgroup.hpp"
 #include "error.hpp"
+#include "pool/pool_gc.hpp"
 
 namespace sbx::pool {
 namespace {
@@ -75,19 +76,22 @@ void hand_over_files(const config::Settings& settings, const store::SandboxRecor
 
 void release_sandbox(PoolContext& pool, const store::SandboxRecord& sandbox)
 {
-    // Nothing of the run may go on in it: the engine stops it now, and the run need not
-    // wait for that to end.
+    store::SandboxStore(pool.db).mark_spent(sandbox.id, store::SandboxState::claimed);
+    // Nothing of the run may go on in it. A running keeper removes spent sandboxes first
+    // thing on its next pass; a second removal beside its own would only take CPU from
+    // the next run. Without a keeper the engine is asked now, and not waited for.
+    if (keeper_running(pool.settings))
+        return;
     try {
         pool.engine.start_remove(sandbox.name).release();
     } catch (const Error&) {
-        // The engine cannot be asked: its processes die through the cgroups, and the
+        // The engine cannot be asked: its processes die through the cgroups, and gc's
         // removal of the spent row tries the engine again and reports.
         if (auto cgroup = engine::SandboxCgroup::create(pool.settings.instance, cgroup_name(sandbox.id))) {
             cgroup->leave_in_place();
             cgroup->kill_processes();
         }
     }
-    store::SandboxStore(pool.db).mark_spent(sandbox.id, store::SandboxState::claimed);
 }
 
 } // namespace sbx::pool

@@ -9,7 +9,6 @@
 
 #include "engine/sandbox_cgroup.hpp"
 #include "error.hpp"
-#include "pool/pool_gc.hpp"
 
 namespace sbx::pool {
 namespace {
@@ -76,22 +75,20 @@ void hand_over_files(const config::Settings& settings, const store::SandboxRecor
 
 void release_sandbox(PoolContext& pool, const store::SandboxRecord& sandbox)
 {
-    store::SandboxStore(pool.db).mark_spent(sandbox.id, store::SandboxState::claimed);
-    // Nothing of the run may go on in it. A running keeper removes spent sandboxes first
-    // thing on its next pass; a second removal beside its own would only take CPU from
-    // the next run. Without a keeper the engine is asked now, and not waited for.
-    if (keeper_running(pool.settings))
-        return;
+    // Nothing of the run may go on in it: the engine stops it now, and the run need not
+    // wait for that to end. (Leaving it to the keeper alone measured slower: its removal
+    // then comes later and lands on the next run.)
     try {
         pool.engine.start_remove(sandbox.name).release();
     } catch (const Error&) {
-        // The engine cannot be asked: its processes die through the cgroups, and gc's
+        // The engine cannot be asked: its processes die through the cgroups, and the
         // removal of the spent row tries the engine again and reports.
         if (auto cgroup = engine::SandboxCgroup::create(pool.settings.instance, cgroup_name(sandbox.id))) {
             cgroup->leave_in_place();
             cgroup->kill_processes();
         }
     }
+    store::SandboxStore(pool.db).mark_spent(sandbox.id, store::SandboxState::claimed);
 }
 
 } // namespace sbx::pool

@@ -34,8 +34,8 @@ ClaimResult claim_sandbox(PoolContext& pool, const config::Runtime& runtime, con
 void hand_over_files(const config::Settings& settings, const store::SandboxRecord& sandbox,
                      const std::filesystem::path& run_src);
 
-/// Ends a claimed sandbox's use: its row is made spent, for the keeper to remove at once;
-/// without a keeper its removal is started here (not awaited) and gc removes the rest.
+/// Ends a claimed sandbox's use: its removal is started (not awaited) and its row made
+/// spent, so the keeper, or else gc, removes the rest.
 void release_sandbox(PoolContext& pool, const store::SandboxRecord& sandbox);
 
 } // namespace sbx::pool

@@ -33,7 +33,12 @@ fs::path pid_path(const config::Settings& settings)
 runner::SlotLease lock_keeper(const config::Settings& settings)
 {
     fs::create_directories(pool_dir(settings));
+    // Whoever asks whether a keeper runs holds the lock for a moment: try for a while.
     auto lease = runner::try_lock_file(keeper_lock_path(settings));
+    for (int tries = 0; !lease && tries < 100; ++tries) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{10});
+        lease = runner::try_lock_file(keeper_lock_path(settings));
+    }
     if (!lease) {
         auto pid = running_keeper(settings);
         throw Error(ErrorKind::conflict, "a pool keeper already runs" +
@@ -127,7 +132,7 @@ bool Keeper::step()
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now() - start).count();
         log_("made " + made.name + " (" + neediest->id + ") in " + std::to_string(ms) + " ms");
         backoff_.erase(neediest->id);
-    } catch (const Error& e) {
+    } catch (const std::exception& e) { // a file system error as well as the engine's
         log_("cannot make a pooled sandbox of " + neediest->id + " (next try in 30 s): " + e.what());
         backoff_[neediest->id] = steady_clock::now() + failure_backoff;
     }
@@ -141,8 +146,8 @@ void Keeper::run(const std::atomic<bool>& stop, std::chrono::milliseconds poll)
         bool did = false;
         try {
             did = step();
-        } catch (const Error& e) {
-            // The engine or the database away for a moment must not end the keeper.
+        } catch (const std::exception& e) {
+            // The engine, the database or the disk away for a moment must not end the keeper.
             log_(std::string("pass failed: ") + e.what());
         }
         if (!did)

@@ -250,3 +250,17 @@ restart_adopts_and_ages() {
     [[ $output == *"keeper: running"* ]]
     [[ $output == *python-3.11* ]]
 }
+
+# A hostile program in a pooled sandbox ends as it does in a cold one: BODY is a test of
+# hostile.bash, run with a keeper holding a sandbox of each of RUNTIMES, whose first run
+# (the hostile one) must have been pooled.
+pooled_hostile() {
+    local body=$1 runtime
+    shift
+    start_keeper 1
+    for runtime in "$@"; do wait_for_ready "$runtime" 1 120; done
+    "$body"
+    local first
+    first=$(sbx ps --all --limit 1000 --format=json | jq -r '.[-1] | "\(.id) \(.pooled) \(.pool_miss)"')
+    [[ $first == *" true "* ]] || { echo "the hostile run was not pooled: $first"; return 1; }
+}

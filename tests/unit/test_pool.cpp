@@ -10,6 +10,7 @@
 #include "engine/engine.hpp"
 #include "error.hpp"
 #include "pool/claim.hpp"
+#include "pool/keeper.hpp"
 #include "pool/staleness.hpp"
 #include "process/command_runner.hpp"
 #include "store/run_store.hpp"
@@ -220,4 +221,23 @@ TEST_CASE("pooled runs are counted by the minute they were created in", "[pool]"
     CHECK(store.pooled_runs_since(common::format_utc(std::time(nullptr) - 60)).at("python-3.11") == 1);
     CHECK(store.pooled_runs_since(common::format_utc(std::time(nullptr) + 5)).empty());
     CHECK(common::parse_utc(common::format_utc(1'700'000'000)) == 1'700'000'000);
+}
+
+TEST_CASE("one keeper per run dir: a second is refused, naming the first", "[pool]")
+{
+    PoolWorld w;
+    CHECK_FALSE(pool::running_keeper(w.world.settings));
+    {
+        auto lease = pool::lock_keeper(w.world.settings);
+        CHECK(pool::running_keeper(w.world.settings) == static_cast<int>(getpid()));
+        try {
+            pool::lock_keeper(w.world.settings);
+            FAIL("a second keeper got the lock");
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::conflict);
+            CHECK_THAT(e.what(), Catch::Contains("(pid " + std::to_string(getpid()) + ")"));
+        }
+    }
+    CHECK_FALSE(pool::running_keeper(w.world.settings));
+    CHECK(pool::lock_keeper(w.world.settings).index() == 0);
 }

@@ -65,7 +65,7 @@ int status(cli::Session& session, const cli::CommonOptions& common)
 int keep(cli::Session& session)
 {
     auto lock = pool::lock_keeper(session.settings());
-    auto engine = sbx::runner::make_engine(session.settings());
+    auto engine = sbx::app::make_engine(session.settings());
     pool::PoolContext context{session.settings(), session.context().catalog, session.db(), *engine,
                               sbx::runner::find_sandbox_init()};
     struct sigaction action {};
@@ -83,7 +83,7 @@ int keep(cli::Session& session)
 
 int drain(cli::Session& session, const cli::CommonOptions& common)
 {
-    auto engine = sbx::runner::make_engine(session.settings());
+    auto engine = sbx::app::make_engine(session.settings());
     pool::PoolContext context{session.settings(), session.context().catalog, session.db(), *engine,
                               sbx::runner::find_sandbox_init()};
     auto actions = pool::drain_pool(context);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/session.hpp"
+#include "common/project_path.hpp"
 #include "error.hpp"
 #include "project/project_json.hpp"
 #include "project/projects.hpp"
@@ -255,7 +256,7 @@ int run(int argc, char** argv)
         }
         std::vector<std::vector<std::string>> rows{{"PATH", "SIZE", "UPDATED"}};
         for (const auto& f : files)
-            rows.push_back({project::printable(f.path), std::to_string(f.size), f.updated_at});
+            rows.push_back({sbx::common::printable(f.path), std::to_string(f.size), f.updated_at});
         cli::print_table(rows);
     } else if (verb == "put") {
         expect_args(args, 2, "put NAME PATH [--from FILE|-]");

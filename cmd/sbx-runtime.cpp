@@ -94,7 +94,7 @@ int check(const cli::CommonOptions& common, bool images)
     auto check = config::check_configuration(cli::settings_request(common));
     bool config_ok = check.ok();
     if (images && config_ok) {
-        auto engine = sbx::runner::make_engine(check.loaded.settings);
+        auto engine = sbx::app::make_engine(check.loaded.settings);
         auto missing = sbx::runner::missing_images(check.catalog, *engine);
         check.problems.insert(check.problems.end(), missing.begin(), missing.end());
     }

@@ -5,9 +5,9 @@
 #include <iostream>
 
 #include "cli/session.hpp"
+#include "common/project_path.hpp"
 #include "error.hpp"
 #include "project/access.hpp"
-#include "project/project_path.hpp"
 #include "project/project_runs.hpp"
 #include "runner/run_json.hpp"
 
@@ -45,7 +45,7 @@ int show_files(const std::vector<sbx::store::RunFileRecord>& files, const cli::C
     // Code is someone's input: on a terminal its control characters are shown, not obeyed.
     bool tty = isatty(STDOUT_FILENO) != 0;
     for (const auto& file : files) {
-        std::cout << "==> " << sbx::project::printable(file.path) << " <==\n"
+        std::cout << "==> " << sbx::common::printable(file.path) << " <==\n"
                   << (tty ? inert(file.content) : file.content);
         if (!file.content.empty() && !file.content.ends_with('\n'))
             std::cout << '\n';

@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "account/actor.hpp"
+#include "app/app_context.hpp"
 #include "cli/common.hpp"
 #include "config/runtime_catalog.hpp"
-#include "runner/run_service.hpp"
 #include "store/database.hpp"
 #include "store/run_store.hpp"
 
@@ -19,8 +19,8 @@ class Session {
   public:
     explicit Session(const CommonOptions& common)
         : loaded_(load_settings(common)), catalog_(config::RuntimeCatalog::load(loaded_.settings)),
-          db_(runner::open_state(loaded_.settings)), context_{loaded_.settings, catalog_, *db_,
-                                                              supervisor_command(common, loaded_)},
+          db_(app::open_state(loaded_.settings)), context_{loaded_.settings, catalog_, *db_,
+                                                           supervisor_command(common, loaded_)},
           as_(common.as)
     {
     }
@@ -29,14 +29,14 @@ class Session {
     account::Actor actor();
 
     const config::Settings& settings() const noexcept { return loaded_.settings; }
-    runner::RunContext& context() noexcept { return context_; }
+    app::AppContext& context() noexcept { return context_; }
     store::Database& db() noexcept { return *db_; }
 
   private:
     config::LoadedSettings loaded_;
     config::RuntimeCatalog catalog_;
     std::unique_ptr<store::Database> db_;
-    runner::RunContext context_;
+    app::AppContext context_;
     std::optional<std::string> as_;
 };
 

@@ -13,7 +13,7 @@ config::Quotas effective_quota(const config::Quotas& defaults, const store::Quot
     return q;
 }
 
-runner::RunQuota run_quota(const config::Quotas& quota)
+RunQuota run_quota(const config::Quotas& quota)
 {
     return {{quota.max_concurrent_runs, static_cast<std::int64_t>(quota.max_memory), quota.max_cpus},
             quota.runs_per_hour,

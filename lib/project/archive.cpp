@@ -59,7 +59,7 @@ constexpr std::size_t chunk_size = std::size_t{64} << 10;
 std::string message_of(archive* handle)
 {
     const char* message = archive_error_string(handle);
-    return message ? printable(message) : "unknown libarchive error";
+    return message ? common::printable(message) : "unknown libarchive error";
 }
 
 const char* type_name(unsigned type)
@@ -148,8 +148,8 @@ class TarStream {
 class ArchiveReader {
   public:
     /// `zip`: the archive's bytes when it is a zip; `tar`: its stream when it is a tar.
-    ArchiveReader(archive* handle, std::uint64_t input_bytes, const ArchiveLimits& limits, const PathLimits& paths,
-                  std::optional<std::string_view> zip, TarStream* tar)
+    ArchiveReader(archive* handle, std::uint64_t input_bytes, const ArchiveLimits& limits,
+                  const common::PathLimits& paths, std::optional<std::string_view> zip, TarStream* tar)
         : handle_(handle), input_bytes_(input_bytes), limits_(limits), paths_(paths), zip_(zip), tar_(tar),
           buffer_(chunk_size)
     {
@@ -175,14 +175,14 @@ class ArchiveReader {
   private:
     [[noreturn]] void refuse(std::string_view name, const std::string& reason) const
     {
-        throw Error(ErrorKind::data, "archive entry " + quote_path(name) + " " + reason, "archive");
+        throw Error(ErrorKind::data, "archive entry " + common::quote_path(name) + " " + reason, "archive");
     }
 
     [[noreturn]] void throw_unreadable() const
     {
         if (entries_ == 0 && archive_format(handle_) == 0)
             throw Error(ErrorKind::data, "not a tar, tar.gz or zip archive: " + message_of(handle_), "archive");
-        std::string where = entries_ == 0 ? "" : " after entry " + quote_path(last_name_);
+        std::string where = entries_ == 0 ? "" : " after entry " + common::quote_path(last_name_);
         throw Error(ErrorKind::data, "corrupt archive" + where + ": " + message_of(handle_), "archive");
     }
 
@@ -233,11 +233,11 @@ class ArchiveReader {
             refuse(headers->name, *problem);
         for (const auto& text : headers->links)
             if (auto problem = raw_name_problem(text))
-                refuse(headers->name, "is a link to " + quote_path(text) + ", which " + *problem);
+                refuse(headers->name, "is a link to " + common::quote_path(text) + ", which " + *problem);
         check_mode(headers->name, headers->mode);
         // Had libarchive found another name, these checks would not be about this entry.
         if (name && headers->name != name)
-            refuse(name, "is named " + quote_path(headers->name) + " by its own header");
+            refuse(name, "is named " + common::quote_path(headers->name) + " by its own header");
     }
 
     // libarchive, having read a zip entry's header, stands at its data.
@@ -270,11 +270,11 @@ class ArchiveReader {
         if (entries_ > limits_.max_entries)
             refuse(name, "is one too many (at most " + std::to_string(limits_.max_entries) + " entries)");
         if (const char* target = archive_entry_hardlink(entry))
-            refuse(name, "is a hard link to " + quote_path(target) + "; only files and folders are allowed");
+            refuse(name, "is a hard link to " + common::quote_path(target) + "; only files and folders are allowed");
         auto type = archive_entry_filetype(entry);
         if (type == AE_IFLNK) {
             const char* target = archive_entry_symlink(entry);
-            refuse(name, std::string("is a symbolic link") + (target ? " to " + quote_path(target) : "") +
+            refuse(name, std::string("is a symbolic link") + (target ? " to " + common::quote_path(target) : "") +
                              "; only files and folders are allowed");
         }
         if (type != AE_IFREG && type != AE_IFDIR)
@@ -304,7 +304,7 @@ class ArchiveReader {
     std::string checked_path(std::string_view name) const
     {
         try {
-            return normalize_path(name, paths_);
+            return common::normalize_path(name, paths_);
         } catch (const Error& error) {
             throw Error(ErrorKind::data, std::string("archive entry ") + error.what(), "archive");
         }
@@ -328,7 +328,7 @@ class ArchiveReader {
     void add_file(std::string_view name, const std::string& path)
     {
         if (files_seen_.count(path) != 0)
-            refuse(name, "appears twice (as " + quote_path(path) + ")");
+            refuse(name, "appears twice (as " + common::quote_path(path) + ")");
         if (folders_.count(path) != 0)
             refuse(name, "is both a file and a folder");
         check_parents(name, path);
@@ -340,7 +340,7 @@ class ArchiveReader {
         for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
             std::string parent = path.substr(0, slash);
             if (files_seen_.count(parent) != 0)
-                refuse(name, "is inside " + quote_path(parent) + ", which is a file");
+                refuse(name, "is inside " + common::quote_path(parent) + ", which is a file");
             folders_.insert(std::move(parent));
         }
     }
@@ -409,7 +409,7 @@ class ArchiveReader {
     archive* handle_;
     std::uint64_t input_bytes_;
     const ArchiveLimits& limits_;
-    const PathLimits& paths_;
+    const common::PathLimits& paths_;
     std::optional<std::string_view> zip_;
     TarStream* tar_;
     std::vector<char> buffer_;
@@ -460,7 +460,8 @@ ArchiveFormat parse_archive_format(std::string_view name)
         return ArchiveFormat::tar_gz;
     if (name == "zip")
         return ArchiveFormat::zip;
-    throw Error(ErrorKind::usage, "unknown archive format '" + printable(name) + "' (tar, tar.gz or zip)", "format");
+    throw Error(ErrorKind::usage, "unknown archive format '" + common::printable(name) + "' (tar, tar.gz or zip)",
+                "format");
 }
 
 const char* archive_format_name(ArchiveFormat format)
@@ -493,7 +494,8 @@ const char* archive_extension(ArchiveFormat format)
     return ".tar";
 }
 
-std::vector<ArchiveFile> read_archive(std::string_view bytes, const ArchiveLimits& limits, const PathLimits& paths)
+std::vector<ArchiveFile> read_archive(std::string_view bytes, const ArchiveLimits& limits,
+                                      const common::PathLimits& paths)
 {
     // libarchive's seekable zip reader cannot bid on a zip that is nothing but its
     // 22-byte end record, which is what an empty zip is.
@@ -534,14 +536,14 @@ std::vector<ArchiveFile> read_archive(std::string_view bytes, const ArchiveLimit
     return ArchiveReader(tar.get(), bytes.size(), limits, paths, std::nullopt, &stream).read_all();
 }
 
-std::string write_archive(const std::vector<ArchiveFile>& files, ArchiveFormat format, const PathLimits& limits)
+std::string write_archive(const std::vector<ArchiveFile>& files, ArchiveFormat format, const common::PathLimits& limits)
 {
     std::vector<std::string> paths;
     std::set<std::string> seen;
     for (const auto& file : files) {
-        paths.push_back(normalize_path(file.path, limits));
+        paths.push_back(common::normalize_path(file.path, limits));
         if (!seen.insert(paths.back()).second)
-            throw Error(ErrorKind::usage, "path " + quote_path(file.path) + " is given twice", "path");
+            throw Error(ErrorKind::usage, "path " + common::quote_path(file.path) + " is given twice", "path");
     }
 
     Utf8Locale locale;

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "project/project_path.hpp"
+#include "common/project_path.hpp"
 
 namespace sbx::project {
 
@@ -43,11 +43,12 @@ struct ArchiveLimits {
 /// folder; more than `limits` allow. Sizes are counted while decompressing, so a
 /// decompression bomb stops as soon as it crosses a limit.
 std::vector<ArchiveFile> read_archive(std::string_view bytes, const ArchiveLimits& limits,
-                                      const PathLimits& paths = {});
+                                      const common::PathLimits& paths = {});
 
 /// `files` packed in `format`: regular files, mode 0644, owner 0, mtime 0, so the same
 /// files always give the same bytes. Throws Error(usage, field "path") for a path
 /// normalize_path() refuses or one given twice, Error(internal) if libarchive fails.
-std::string write_archive(const std::vector<ArchiveFile>& files, ArchiveFormat format, const PathLimits& limits = {});
+std::string write_archive(const std::vector<ArchiveFile>& files, ArchiveFormat format,
+                          const common::PathLimits& limits = {});
 
 } // namespace sbx::project

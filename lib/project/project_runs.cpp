@@ -7,7 +7,7 @@
 
 namespace sbx::project {
 
-std::int64_t submit_run(runner::RunContext& context, const account::Actor& actor, runner::RunRequest request)
+std::int64_t submit_run(app::AppContext& context, const account::Actor& actor, runner::RunRequest request)
 {
     request.user_id = actor.user_id;
     request.quota.reset();
@@ -20,7 +20,7 @@ std::int64_t submit_run(runner::RunContext& context, const account::Actor& actor
     return runner::submit(context, request);
 }
 
-std::int64_t submit_project_run(runner::RunContext& context, const account::Actor& actor,
+std::int64_t submit_project_run(app::AppContext& context, const account::Actor& actor,
                                 const store::ProjectRecord& project, runner::RunRequest request)
 {
     authorize(actor, project, Access::read);
@@ -41,14 +41,14 @@ std::int64_t submit_project_run(runner::RunContext& context, const account::Acto
     return submit_run(context, actor, std::move(request));
 }
 
-store::RunRecord cancel_run(runner::RunContext& context, const account::Actor& actor, std::int64_t run_id,
+store::RunRecord cancel_run(app::AppContext& context, const account::Actor& actor, std::int64_t run_id,
                             const std::string& reason)
 {
     find_run(context.db, actor, run_id);
     return runner::cancel(context, run_id, reason);
 }
 
-std::vector<store::RunRecord> project_history(runner::RunContext& context, const account::Actor& actor,
+std::vector<store::RunRecord> project_history(app::AppContext& context, const account::Actor& actor,
                                               const store::ProjectRecord& project, std::size_t limit)
 {
     authorize(actor, project, Access::read);
@@ -58,8 +58,7 @@ std::vector<store::RunRecord> project_history(runner::RunContext& context, const
     return store::RunStore(context.db).list(filter);
 }
 
-std::vector<store::RunFileRecord> run_files(runner::RunContext& context, const account::Actor& actor,
-                                            std::int64_t run_id)
+std::vector<store::RunFileRecord> run_files(app::AppContext& context, const account::Actor& actor, std::int64_t run_id)
 {
     find_run(context.db, actor, run_id);
     return store::RunStore(context.db).files(run_id);

@@ -15,7 +15,7 @@ constexpr std::size_t max_env_vars = 200;
 constexpr std::size_t max_env_value = std::size_t{64} * 1024;
 
 // What a write to a project of `owner_id` must stay within.
-store::StorageLimits storage_limits(runner::RunContext& context, std::int64_t owner_id)
+store::StorageLimits storage_limits(app::AppContext& context, std::int64_t owner_id)
 {
     const auto& p = context.settings.projects;
     auto owner = store::UserStore(context.db).get(owner_id);
@@ -23,7 +23,7 @@ store::StorageLimits storage_limits(runner::RunContext& context, std::int64_t ow
     return {p.max_file_bytes, p.max_files, p.max_project_bytes, quota.max_storage};
 }
 
-store::ProjectRecord reload(runner::RunContext& context, std::int64_t id)
+store::ProjectRecord reload(app::AppContext& context, std::int64_t id)
 {
     auto project = store::ProjectStore(context.db).find(id);
     if (!project)
@@ -65,15 +65,15 @@ std::string entry_file(const config::Runtime& runtime)
 
 } // namespace
 
-PathLimits path_limits(const config::Settings& settings)
+common::PathLimits path_limits(const config::Settings& settings)
 {
-    PathLimits limits;
+    common::PathLimits limits;
     limits.max_length = settings.projects.max_path_length;
     limits.max_depth = settings.projects.max_path_depth;
     return limits;
 }
 
-store::ProjectRecord create_project(runner::RunContext& context, const account::Actor& actor, std::string_view ref_text,
+store::ProjectRecord create_project(app::AppContext& context, const account::Actor& actor, std::string_view ref_text,
                                     const std::string& runtime_id, bool is_public)
 {
     ProjectRef ref = parse_project_ref(ref_text);
@@ -86,7 +86,7 @@ store::ProjectRecord create_project(runner::RunContext& context, const account::
     return reload(context, store::ProjectStore(context.db).create(project, storage_limits(context, owner)));
 }
 
-std::vector<store::ProjectRecord> list_projects(runner::RunContext& context, const account::Actor& actor)
+std::vector<store::ProjectRecord> list_projects(app::AppContext& context, const account::Actor& actor)
 {
     store::ProjectStore projects(context.db);
     if (!actor.is_shell())
@@ -99,12 +99,12 @@ std::vector<store::ProjectRecord> list_projects(runner::RunContext& context, con
     return all;
 }
 
-std::vector<store::ProjectRecord> gallery(runner::RunContext& context)
+std::vector<store::ProjectRecord> gallery(app::AppContext& context)
 {
     return store::ProjectStore(context.db).list_public(1000);
 }
 
-store::ProjectRecord rename_project(runner::RunContext& context, const account::Actor& actor,
+store::ProjectRecord rename_project(app::AppContext& context, const account::Actor& actor,
                                     const store::ProjectRecord& project, const std::string& new_name)
 {
     authorize(actor, project, Access::write);
@@ -113,7 +113,7 @@ store::ProjectRecord rename_project(runner::RunContext& context, const account::
     return reload(context, project.id);
 }
 
-store::ProjectRecord set_runtime(runner::RunContext& context, const account::Actor& actor,
+store::ProjectRecord set_runtime(app::AppContext& context, const account::Actor& actor,
                                  const store::ProjectRecord& project, const std::string& runtime)
 {
     authorize(actor, project, Access::write);
@@ -121,7 +121,7 @@ store::ProjectRecord set_runtime(runner::RunContext& context, const account::Act
     return reload(context, project.id);
 }
 
-store::ProjectRecord set_visibility(runner::RunContext& context, const account::Actor& actor,
+store::ProjectRecord set_visibility(app::AppContext& context, const account::Actor& actor,
                                     const store::ProjectRecord& project, bool is_public)
 {
     authorize(actor, project, Access::write);
@@ -129,7 +129,7 @@ store::ProjectRecord set_visibility(runner::RunContext& context, const account::
     return reload(context, project.id);
 }
 
-void delete_project(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project)
+void delete_project(app::AppContext& context, const account::Actor& actor, const store::ProjectRecord& project)
 {
     authorize(actor, project, Access::write);
     store::RunStore runs(context.db);
@@ -138,63 +138,65 @@ void delete_project(runner::RunContext& context, const account::Actor& actor, co
     store::ProjectStore(context.db).remove(project.id);
 }
 
-bool put_file(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+bool put_file(app::AppContext& context, const account::Actor& actor, const store::ProjectRecord& project,
               std::string_view path, const std::string& content)
 {
     authorize(actor, project, Access::write);
-    std::string normal = normalize_path(path, path_limits(context.settings));
+    std::string normal = common::normalize_path(path, path_limits(context.settings));
     return store::ProjectStore(context.db)
         .put_file(project.id, normal, content, storage_limits(context, project.owner_id));
 }
 
-std::string get_file(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+std::string get_file(app::AppContext& context, const account::Actor& actor, const store::ProjectRecord& project,
                      std::string_view path)
 {
     authorize(actor, project, Access::read);
-    std::string normal = normalize_path(path, path_limits(context.settings));
+    std::string normal = common::normalize_path(path, path_limits(context.settings));
     auto content = store::ProjectStore(context.db).read_file(project.id, normal);
     if (!content)
-        throw Error(ErrorKind::not_found, "no file " + quote_path(normal) + " in the project", "path");
+        throw Error(ErrorKind::not_found, "no file " + common::quote_path(normal) + " in the project", "path");
     return *content;
 }
 
-std::vector<store::FileEntry> list_files(runner::RunContext& context, const account::Actor& actor,
+std::vector<store::FileEntry> list_files(app::AppContext& context, const account::Actor& actor,
                                          const store::ProjectRecord& project)
 {
     authorize(actor, project, Access::read);
     return store::ProjectStore(context.db).list_files(project.id);
 }
 
-void remove_file(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+void remove_file(app::AppContext& context, const account::Actor& actor, const store::ProjectRecord& project,
                  std::string_view path)
 {
     authorize(actor, project, Access::write);
-    store::ProjectStore(context.db).remove_file(project.id, normalize_path(path, path_limits(context.settings)));
+    store::ProjectStore(context.db)
+        .remove_file(project.id, common::normalize_path(path, path_limits(context.settings)));
 }
 
-void move_file(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+void move_file(app::AppContext& context, const account::Actor& actor, const store::ProjectRecord& project,
                std::string_view from, std::string_view to)
 {
     authorize(actor, project, Access::write);
     auto limits = path_limits(context.settings);
-    store::ProjectStore(context.db).move_file(project.id, normalize_path(from, limits), normalize_path(to, limits));
+    store::ProjectStore(context.db)
+        .move_file(project.id, common::normalize_path(from, limits), common::normalize_path(to, limits));
 }
 
-std::map<std::string, std::string> list_env(runner::RunContext& context, const account::Actor& actor,
+std::map<std::string, std::string> list_env(app::AppContext& context, const account::Actor& actor,
                                             const store::ProjectRecord& project)
 {
     authorize(actor, project, Access::write);
     return store::ProjectStore(context.db).env(project.id);
 }
 
-void set_env(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+void set_env(app::AppContext& context, const account::Actor& actor, const store::ProjectRecord& project,
              const std::string& name, const std::string& value)
 {
     authorize(actor, project, Access::write);
     static const std::regex pattern("[A-Za-z_][A-Za-z0-9_]{0,127}");
     if (!std::regex_match(name, pattern))
         throw Error(ErrorKind::usage,
-                    "'" + printable(name) +
+                    "'" + common::printable(name) +
                         "' is not a valid variable name (letters, digits and '_', not starting with a digit)",
                     "name");
     if (value.find('\0') != std::string::npos)
@@ -208,15 +210,15 @@ void set_env(runner::RunContext& context, const account::Actor& actor, const sto
     projects.set_env(project.id, name, value);
 }
 
-void unset_env(runner::RunContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+void unset_env(app::AppContext& context, const account::Actor& actor, const store::ProjectRecord& project,
                const std::string& name)
 {
     authorize(actor, project, Access::write);
     if (!store::ProjectStore(context.db).unset_env(project.id, name))
-        throw Error(ErrorKind::not_found, "no variable '" + printable(name) + "' in the project", "name");
+        throw Error(ErrorKind::not_found, "no variable '" + common::printable(name) + "' in the project", "name");
 }
 
-store::ProjectRecord fork_project(runner::RunContext& context, const account::Actor& actor,
+store::ProjectRecord fork_project(app::AppContext& context, const account::Actor& actor,
                                   const store::ProjectRecord& source, const std::optional<std::string>& ref_text)
 {
     authorize(actor, source, Access::read);
@@ -232,7 +234,7 @@ store::ProjectRecord fork_project(runner::RunContext& context, const account::Ac
     return reload(context, projects.create(copy, storage_limits(context, owner)));
 }
 
-store::ProjectRecord import_project(runner::RunContext& context, const account::Actor& actor, std::string_view ref_text,
+store::ProjectRecord import_project(app::AppContext& context, const account::Actor& actor, std::string_view ref_text,
                                     std::string_view archive, const std::optional<std::string>& runtime_id,
                                     bool is_public)
 {
@@ -275,8 +277,8 @@ store::ProjectRecord import_project(runner::RunContext& context, const account::
     return reload(context, store::ProjectStore(context.db).create(project, storage));
 }
 
-std::string export_project(runner::RunContext& context, const account::Actor& actor,
-                           const store::ProjectRecord& project, ArchiveFormat format)
+std::string export_project(app::AppContext& context, const account::Actor& actor, const store::ProjectRecord& project,
+                           ArchiveFormat format)
 {
     authorize(actor, project, Access::read);
     std::vector<ArchiveFile> files;

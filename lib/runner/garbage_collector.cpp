@@ -44,10 +44,10 @@ bool supervisor_lost(const fs::path& root, const store::RunRecord& run)
 }
 
 // Containers of this instance whose run has ended, is unknown, or was just marked lost.
-void remove_containers(RunContext& context, store::RunStore& runs, GcReport& report)
+void remove_containers(app::AppContext& context, store::RunStore& runs, GcReport& report)
 {
     bool dry_run = report.dry_run;
-    auto engine = make_engine(context.settings);
+    auto engine = context.engine();
     for (const auto& sandbox : engine->list()) {
         if (sandbox.labels.count(engine::pool_label))
             continue; // the pool's own collection sees to these
@@ -72,7 +72,7 @@ void remove_containers(RunContext& context, store::RunStore& runs, GcReport& rep
 
 } // namespace
 
-GcReport collect_garbage(RunContext& context, bool dry_run)
+GcReport collect_garbage(app::AppContext& context, bool dry_run)
 {
     const config::Settings& settings = context.settings;
     process::UniqueFd collector = lock_collector(settings.run_dir);
@@ -125,7 +125,7 @@ GcReport collect_garbage(RunContext& context, bool dry_run)
     };
     try {
         // The pool first: sandboxes it spends here (their runs just marked lost) go now.
-        auto engine = make_engine(settings);
+        auto engine = app::make_engine(settings);
         pool::PoolContext pool{settings, context.catalog, context.db, *engine, find_sandbox_init()};
         for (auto& action : pool::collect_pool_garbage(pool, dry_run))
             report.actions.push_back(std::move(action));

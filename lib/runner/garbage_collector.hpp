@@ -28,6 +28,6 @@ inline constexpr std::chrono::seconds supervisor_grace{30};
 
 /// Does it all, or with `dry_run` only says what it would do. Database work is done even
 /// when the engine is unavailable; that error is then in the report.
-GcReport collect_garbage(RunContext& context, bool dry_run);
+GcReport collect_garbage(app::AppContext& context, bool dry_run);
 
 } // namespace sbx::runner

@@ -9,10 +9,10 @@
 #include <set>
 #include <thread>
 
+#include "common/project_path.hpp"
 #include "config/config_json.hpp"
 #include "config/units.hpp"
 #include "error.hpp"
-#include "project/project_path.hpp"
 #include "runner/host_slots.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/snapshot_dir.hpp"
@@ -47,12 +47,12 @@ std::string choose_entry(const RunRequest& request, const config::Runtime& runti
         // Named as a path: "./--version" is the file "--version".
         std::string entry;
         try {
-            entry = project::normalize_path(*request.entry);
+            entry = common::normalize_path(*request.entry);
         } catch (const Error& e) {
             throw Error(ErrorKind::usage, std::string("entry file: ") + e.what(), "entry");
         }
         if (!has(entry))
-            throw Error(ErrorKind::usage, "entry file " + project::quote_path(entry) + " is not among the files",
+            throw Error(ErrorKind::usage, "entry file " + common::quote_path(entry) + " is not among the files",
                         "entry");
         return entry;
     }
@@ -95,7 +95,7 @@ void validate(const RunRequest& request, const config::Settings& settings)
 
 // A run that could never fit the quota. The hourly count and concurrency are settled in
 // RunStore::create (refuse) or admit() (queue), atomically.
-void check_quota(const RunQuota& quota, const config::Limits& limits)
+void check_quota(const account::RunQuota& quota, const config::Limits& limits)
 {
     const auto& admission = quota.admission;
     if (static_cast<std::int64_t>(limits.memory) > admission.max_memory_bytes)
@@ -117,32 +117,6 @@ std::string sandbox_name(const config::Settings& settings, std::int64_t run_id)
     return "sbx-" + settings.instance + "-" + std::to_string(run_id);
 }
 
-std::unique_ptr<store::Database> open_state(const config::Settings& settings)
-{
-    for (const auto& dir : {settings.state_dir, settings.run_dir, settings.database.parent_path()}) {
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        if (ec)
-            throw Error(ErrorKind::unavailable, dir.string() + ": cannot create: " + ec.message());
-    }
-    return std::make_unique<store::Database>(settings.database);
-}
-
-std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings)
-{
-    // The engine runs in sbx's run dir and keeps the sandboxes' /etc files there (see
-    // EngineConfig::work_dir); where it cannot be made yet, no sandbox can be made either,
-    // but the engine can still be asked about images and runtimes.
-    std::error_code failed;
-    std::filesystem::create_directories(settings.run_dir, failed);
-    return engine::make_engine({settings.engine,
-                                settings.oci_runtime,
-                                {},
-                                settings.instance,
-                                failed ? std::filesystem::path{} : std::filesystem::absolute(settings.run_dir),
-                                settings.allow_unsandboxed_runtime});
-}
-
 void check_recorded_runtime(const store::RunRecord& run, const config::Settings& settings)
 {
     if (!run.oci_runtime.empty() && run.oci_runtime != settings.oci_runtime)
@@ -152,7 +126,7 @@ void check_recorded_runtime(const store::RunRecord& run, const config::Settings&
                     "oci_runtime");
 }
 
-std::int64_t submit(RunContext& context, const RunRequest& request)
+std::int64_t submit(app::AppContext& context, const RunRequest& request)
 {
     const config::Runtime& runtime = context.catalog.get(request.runtime);
     validate(request, context.settings);
@@ -218,7 +192,7 @@ std::int64_t submit(RunContext& context, const RunRequest& request)
     return id;
 }
 
-void supervise_detached(RunContext& context, std::int64_t run_id)
+void supervise_detached(app::AppContext& context, std::int64_t run_id)
 {
     if (context.supervisor_command.empty())
         throw Error(ErrorKind::internal, "no supervisor command to detach run " + std::to_string(run_id) + " with");
@@ -250,7 +224,7 @@ void supervise_detached(RunContext& context, std::int64_t run_id)
     }
 }
 
-store::RunRecord cancel(RunContext& context, std::int64_t run_id, const std::string& reason)
+store::RunRecord cancel(app::AppContext& context, std::int64_t run_id, const std::string& reason)
 {
     store::RunStore runs(context.db);
     store::RunRecord record = runs.request_cancel(run_id, reason);
@@ -258,7 +232,7 @@ store::RunRecord cancel(RunContext& context, std::int64_t run_id, const std::str
         return record;
     // Kill at once rather than wait for the supervisor's next look at the flag.
     if (!record.container.empty())
-        make_engine(context.settings)->kill(record.container);
+        context.engine()->kill(record.container);
     auto deadline = std::chrono::steady_clock::now() + cancel_wait;
     while (std::chrono::steady_clock::now() < deadline) {
         record = runs.get(run_id);
@@ -269,7 +243,7 @@ store::RunRecord cancel(RunContext& context, std::int64_t run_id, const std::str
         std::error_code ec;
         if (!fs::exists(lock, ec) || try_lock_file(lock)) {
             runs.finish(run_id, {.status = store::RunStatus::cancelled, .reason = reason});
-            auto engine = make_engine(context.settings);
+            auto engine = context.engine();
             for (const auto& sandbox : engine->list({{engine::run_label, std::to_string(run_id)}}))
                 engine->remove(sandbox.id, true);
             return runs.get(run_id);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "account/quota.hpp"
+#include "app/app_context.hpp"
 #include "config/runtime_catalog.hpp"
 #include "config/settings.hpp"
 #include "engine/engine.hpp"
@@ -20,13 +22,6 @@ struct RunFile {
     std::string content;
 };
 
-/// What the user a run belongs to may use (lib/account works it out).
-struct RunQuota {
-    store::Admission admission;
-    std::uint32_t runs_per_hour = 0;
-    bool refuse_when_busy = false; ///< false: a run beyond max_runs waits as queued
-};
-
 struct RunRequest {
     std::string runtime;
     std::vector<RunFile> files; ///< the first is the entry point unless `entry` says otherwise
@@ -36,48 +31,37 @@ struct RunRequest {
     std::map<std::string, std::string> env;
     LimitRequest limits;
     std::optional<std::int64_t> project_id;
-    std::optional<std::int64_t> user_id; ///< none: the admin's shell
-    std::optional<RunQuota> quota;       ///< none: only the host's limits apply
+    std::optional<std::int64_t> user_id;    ///< none: the admin's shell
+    std::optional<account::RunQuota> quota; ///< none: only the host's limits apply
     /// Cancels this user's unfinished runs of the same project: one build per project.
     bool supersede = false;
 };
 
-/// What a run needs from its surroundings.
-struct RunContext {
-    const config::Settings& settings;
-    const config::RuntimeCatalog& catalog;
-    store::Database& db;
-    /// The command that supervises a run in a process of its own when given
-    /// "--supervise ID" after it (sbx-run with the same config): see supervise_detached().
-    std::vector<std::string> supervisor_command = {};
-};
+// Until every caller says app::AppContext (the merge of parallel branches).
+using RunContext = app::AppContext;
+using app::make_engine;
+using app::open_state;
 
 /// Validates a request, freezes its files into a snapshot and records the run (with its
 /// files) as queued. Throws Error(usage) for a bad request (naming the field),
 /// Error(not_found) for an unknown runtime and Error(limit) when the quota refuses it. The
 /// run does not execute until supervise() or supervise_detached(); runs it supersedes end
 /// as cancelled, their supervisors kill their sandboxes.
-std::int64_t submit(RunContext& context, const RunRequest& request);
+std::int64_t submit(app::AppContext& context, const RunRequest& request);
 
 /// Runs a submitted run to its end in this process and returns the final record. `live`
 /// receives output as it comes (the foreground CLI's terminal).
-store::RunRecord supervise(RunContext& context, std::int64_t run_id, const OutputRecorder::LiveSink& live = {});
+store::RunRecord supervise(app::AppContext& context, std::int64_t run_id, const OutputRecorder::LiveSink& live = {});
 
 /// Hands a submitted run to a new background process (context.supervisor_command
 /// followed by --supervise ID, in a session of its own) and returns at once; the run goes
 /// on after the caller exits. A new program rather than a fork of this one, because an
 /// SQLite connection must not cross fork().
-void supervise_detached(RunContext& context, std::int64_t run_id);
+void supervise_detached(app::AppContext& context, std::int64_t run_id);
 
 /// Stops a queued or running run: it ends as cancelled and its sandbox is killed.
 /// Returns the record; a run that has already ended is returned unchanged.
-store::RunRecord cancel(RunContext& context, std::int64_t run_id, const std::string& reason);
-
-/// Creates state_dir and run_dir if needed and opens (migrating) the database.
-std::unique_ptr<store::Database> open_state(const config::Settings& settings);
-
-/// The engine of these settings.
-std::unique_ptr<engine::Engine> make_engine(const config::Settings& settings);
+store::RunRecord cancel(app::AppContext& context, std::int64_t run_id, const std::string& reason);
 
 /// Throws Error(config) when `run` was recorded for another OCI runtime than `settings`
 /// name (sbx.toml changed while it was queued): it would not run under what its record

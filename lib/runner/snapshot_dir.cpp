@@ -47,13 +47,13 @@ void make_dir(const fs::path& path, mode_t mode)
 
 } // namespace
 
-void check_relative_path(const std::string& name, const project::PathLimits& limits)
+void check_relative_path(const std::string& name, const common::PathLimits& limits)
 {
-    std::string normal = project::normalize_path(name, limits);
+    std::string normal = common::normalize_path(name, limits);
     if (normal != name)
         throw Error(ErrorKind::usage,
-                    "file name " + project::quote_path(name) + " is not in normal form (" +
-                        project::quote_path(normal) + ")",
+                    "file name " + common::quote_path(name) + " is not in normal form (" + common::quote_path(normal) +
+                        ")",
                     "path");
 }
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "project/project_path.hpp"
+#include "common/project_path.hpp"
 
 namespace sbx::runner {
 
@@ -39,6 +39,6 @@ void remove_snapshot(const std::filesystem::path& root);
 
 /// Checks that a file name of a run is a relative path in normal form within `limits`;
 /// throws Error(usage) naming the problem.
-void check_relative_path(const std::string& name, const project::PathLimits& limits);
+void check_relative_path(const std::string& name, const common::PathLimits& limits);
 
 } // namespace sbx::runner

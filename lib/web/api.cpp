@@ -197,7 +197,7 @@ void Api::handle(const Request& request, store::Database& db, Response& response
         }
         route_name = match.route->name;
         auto index = static_cast<std::size_t>(match.route - s.routes.router.routes().data());
-        runner::RunContext context{s.setup.settings, s.setup.catalog, db, s.setup.supervisor_command};
+        app::AppContext context{s.setup.settings, s.setup.catalog, db, s.setup.supervisor_command};
         Call call{request,   match.params, response,     stream,       context,  s.setup,
                   s.metrics, s.limiter,    std::nullopt, std::nullopt, s.started};
 

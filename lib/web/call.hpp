@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "account/actor.hpp"
-#include "runner/run_service.hpp"
+#include "app/app_context.hpp"
 #include "store/session_store.hpp"
 #include "web/api.hpp"
 #include "web/metrics.hpp"
@@ -23,7 +23,7 @@ struct Call {
     const PathParams& params;
     Response& response;
     const StreamWriter& stream;
-    runner::RunContext& context;
+    app::AppContext& context;
     const ApiSetup& setup;
     Metrics& metrics;
     RateLimiter& limiter;

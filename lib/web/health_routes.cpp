@@ -29,7 +29,7 @@ std::string engine_problem(const config::Settings& settings)
     if (now - check.checked > std::chrono::seconds(10) || asked != check.settings) {
         check.settings = asked;
         try {
-            runner::make_engine(settings)->check_runtime();
+            app::make_engine(settings)->check_runtime();
             check.problem.clear();
         } catch (const Error& e) {
             check.problem = e.what();

@@ -134,7 +134,7 @@ void put_file(Call& call)
 {
     auto p = project_of(call, Access::write);
     bool created = project::put_file(call.context, call.user(), p, call.params.at("path"), file_content(call.request));
-    call.reply(created ? 201 : 200, {{"path", project::normalize_path(call.params.at("path"))}, {"created", created}});
+    call.reply(created ? 201 : 200, {{"path", common::normalize_path(call.params.at("path"))}, {"created", created}});
 }
 
 void delete_file(Call& call)

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include "common/project_path.hpp"
 #include "error.hpp"
-#include "project/project_path.hpp"
 
-using namespace sbx::project;
+using namespace sbx::common;
 
 namespace {
 

@@ -90,7 +90,7 @@ TEST_CASE("one build per project: of 50 concurrent starts exactly one survives",
         threads.emplace_back([&, i] {
             try {
                 store::Database db(w.settings.database); // one connection each, as separate processes have
-                runner::RunContext context{w.settings, w.catalog, db};
+                app::AppContext context{w.settings, w.catalog, db};
                 ids[i] = project::submit_project_run(context, w.alice, p, {});
             } catch (const std::exception& e) {
                 errors[i] = e.what();

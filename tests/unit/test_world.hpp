@@ -3,9 +3,9 @@
 // run dir) in a temporary directory.
 #include <memory>
 
+#include "app/app_context.hpp"
 #include "config/runtime_catalog.hpp"
 #include "config/settings.hpp"
-#include "runner/run_service.hpp"
 #include "store/database.hpp"
 #include "temp_dir.hpp"
 
@@ -23,7 +23,7 @@ inline config::Settings shipped_settings(const std::filesystem::path& state_dir,
 struct World {
     explicit World(std::vector<std::string> overrides = {})
         : settings(shipped_settings(dir.path(), std::move(overrides))), catalog(config::RuntimeCatalog::load(settings)),
-          db(runner::open_state(settings)), context{settings, catalog, *db}
+          db(app::open_state(settings)), context{settings, catalog, *db}
     {
     }
 
@@ -31,7 +31,7 @@ struct World {
     config::Settings settings;
     config::RuntimeCatalog catalog;
     std::unique_ptr<store::Database> db;
-    runner::RunContext context;
+    app::AppContext context;
 };
 
 } // namespace sbx::test

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace sbx::project {
+namespace sbx::common {
 
 struct PathLimits {
     std::size_t max_length = 255; ///< bytes of the path as given
@@ -28,4 +28,4 @@ std::string printable(std::string_view text);
 /// with "...".
 std::string quote_path(std::string_view path);
 
-} // namespace sbx::project
+} // namespace sbx::common

@@ -1,10 +1,10 @@
-#include "project/project_path.hpp"
+#include "common/project_path.hpp"
 
 #include <vector>
 
 #include "error.hpp"
 
-namespace sbx::project {
+namespace sbx::common {
 namespace {
 
 // Length of the well-formed UTF-8 sequence starting at text[i], or 0. Overlong forms,
@@ -177,4 +177,4 @@ std::string normalize_path(std::string_view path, const PathLimits& limits)
     return normalized;
 }
 
-} // namespace sbx::project
+} // namespace sbx::common

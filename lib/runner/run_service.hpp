@@ -40,6 +40,7 @@ struct RunRequest {
     std::optional<RunQuota> quota;       ///< none: only the host's limits apply
     /// Cancels this user's unfinished runs of the same project: one build per project.
     bool supersede = false;
+    std::string via = "api"; ///< the API that asked: "api", "piston", "codapi" (store::RunRecord::via)
 };
 
 /// What a run needs from its surroundings.

@@ -866,10 +866,14 @@ TEST_CASE("/metrics names the OCI runtime configured and the one each run was ma
     store::NewRun run{std::nullopt, "python-3.11", "podman", "{}", "{}"};
     run.oci_runtime = "/usr/bin/runsc";
     store::RunStore(*w.db).create(run);
+    run.via = "piston";
+    store::RunStore(*w.db).create(run);
     auto body = w.send(request("GET", "/metrics")).body;
     CHECK_THAT(body, Contains("\nsbx_oci_runtime_info{engine=\"podman\",oci_runtime=\"runsc\",gvisor=\"true\"} 1\n"));
     CHECK_THAT(body, Contains("\nsbx_runs{runtime=\"python-3.11\",engine=\"podman\",oci_runtime=\"/usr/bin/runsc\","
-                              "status=\"queued\"} 1\n"));
+                              "status=\"queued\",via=\"api\"} 1\n"));
+    CHECK_THAT(body, Contains("\nsbx_runs{runtime=\"python-3.11\",engine=\"podman\",oci_runtime=\"/usr/bin/runsc\","
+                              "status=\"queued\",via=\"piston\"} 1\n"));
 }
 
 TEST_CASE("a session in use stays alive under an idle timeout shorter than a minute", "[web-api]")

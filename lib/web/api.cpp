@@ -176,6 +176,7 @@ Api::Api(ApiSetup setup) : state_(std::make_unique<State>(std::move(setup)))
     add_project_routes(state_->routes);
     add_run_routes(state_->routes);
     add_piston_routes(state_->routes);
+    add_codapi_routes(state_->routes);
 }
 
 Api::~Api() = default;

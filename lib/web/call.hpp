@@ -65,5 +65,6 @@ void add_user_routes(Routes& routes);
 void add_project_routes(Routes& routes);
 void add_run_routes(Routes& routes);
 void add_piston_routes(Routes& routes);
+void add_codapi_routes(Routes& routes);
 
 } // namespace sbx::web

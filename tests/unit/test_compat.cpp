@@ -1,11 +1,12 @@
-// The compatible APIs' request reading and mapping (lib/web/version_match, piston_request):: version ranges, encodings,
-// aliases, clamping, errors naming the field.
+// The compatible APIs' request reading and mapping (lib/web/version_match, piston_request,
+// codapi_request): version ranges, encodings, aliases, clamping, errors naming the field.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include "temp_dir.hpp"
 #include "web/api_error.hpp"
+#include "web/codapi_request.hpp"
 #include "web/piston_request.hpp"
 #include "web/version_match.hpp"
 
@@ -244,4 +245,41 @@ TEST_CASE("Piston's answer: a compile failure, a killed run, a plain one", "[com
     CHECK(answer["run"]["stdout"] == "hi\n");
     CHECK(answer["run"]["output"] == "hi\n");
     CHECK(answer["run"]["signal"].is_null());
+}
+
+TEST_CASE("codapi's exec request: sandbox to runtime, the \"\" file is the entry file", "[compat]")
+{
+    test::TempDir dir;
+    dir.write("runtimes.d/python-3.11.toml", runtime_toml("python-3.11", "python", "3.11", "[\"py\"]", "main.py"));
+    auto catalog = catalog_of(dir);
+    json body = {{"sandbox", "python"}, {"command", "run"}, {"files", {{"lib.py", "x = 1"}, {"", "print(1)"}}}};
+    auto request = web::parse_codapi_request(body);
+    CHECK(request.command == "run");
+    auto run = web::codapi_run_request(request, catalog);
+    CHECK(run.runtime == "python-3.11");
+    REQUIRE(run.files.size() == 2);
+    CHECK(run.files[0].name == "main.py");
+    CHECK(run.files[0].content == "print(1)");
+    CHECK(web::codapi_id(request, 42) == "python_run_42");
+
+    body["sandbox"] = "cobol";
+    auto unknown = web::parse_codapi_request(body);
+    CHECK(refusal([&] { web::codapi_run_request(unknown, catalog); }).first == "sandbox");
+    body["sandbox"] = "py";
+    body["command"] = "test";
+    auto command = web::parse_codapi_request(body);
+    CHECK(refusal([&] { web::codapi_run_request(command, catalog); }).first == "command");
+    CHECK(refusal([&] { web::parse_codapi_request(json{{"files", {{"", "x"}}}}); }).first == "sandbox");
+    CHECK(refusal([&] { web::parse_codapi_request(json{{"sandbox", "python"}}); }).first == "files");
+
+    runner::RunResult timeout;
+    timeout.ended = true;
+    timeout.record.status = store::RunStatus::timeout;
+    timeout.record.reason = "run time limit of 10s reached";
+    timeout.record.wall_ms = 10'000;
+    timeout.output = {"a\n", "b", "a\nb", false};
+    auto answer = web::codapi_answer("python_run_1", timeout);
+    CHECK(answer["ok"] == false);
+    CHECK(answer["duration"] == 10'000);
+    CHECK(answer["stderr"] == "b\nrun time limit of 10s reached");
 }

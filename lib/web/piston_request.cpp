@@ -5,6 +5,7 @@
 
 #include "runner/run_json.hpp"
 #include "web/api_error.hpp"
+#include "web/http.hpp"
 
 namespace sbx::web {
 namespace {
@@ -19,17 +20,8 @@ std::optional<std::string> hex_decode(const std::string& text)
     if (text.size() % 2 != 0)
         return std::nullopt;
     std::string out;
-    auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
     for (std::size_t i = 0; i < text.size(); i += 2) {
-        int high = nibble(text[i]), low = nibble(text[i + 1]);
+        int high = hex_value(text[i]), low = hex_value(text[i + 1]);
         if (high < 0 || low < 0)
             return std::nullopt;
         out += static_cast<char>(high * 16 + low);

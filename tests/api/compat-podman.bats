@@ -10,9 +10,7 @@ load helpers
 ORIGIN=https://docs.example.org
 
 setup_file() {
-    if ! "$ROOT/tests/e2e/setup-engines" podman >"$BATS_FILE_TMPDIR/engine-check" 2>&1; then
-        touch "$BATS_FILE_TMPDIR/engine-missing"
-    fi
+    note_podman
     start_stack
     # Both APIs on, one browser origin allowed, and a Piston rate a test can reach.
     sed -i -e 's/^enabled = false/enabled = true/' \
@@ -29,11 +27,7 @@ setup_file() {
 teardown_file() { stop_stack; }
 
 setup() {
-    if [[ -e $BATS_FILE_TMPDIR/engine-missing ]]; then
-        cat "$BATS_FILE_TMPDIR/engine-check"
-        echo "FAIL: podman is not ready for these tests; fix the above (tests/e2e/setup-engines podman)"
-        return 1
-    fi
+    require_podman || return 1
     cd "$BATS_TEST_TMPDIR" || return 1
 }
 

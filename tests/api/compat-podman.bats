@@ -192,3 +192,18 @@ print("err", file=sys.stderr)')"
     expect 200
     [[ $(jq -r .stdout <<<"$body") == 6 ]]
 }
+
+@test "Piston: the npm client piston-client runs code through sbx as it would through Piston" {
+    [[ -d $ROOT/tests/api/clients/node_modules/piston-client ]] ||
+        { echo "tests/api/clients/node_modules is missing: make api-clients"; return 1; }
+    # It asks for the runtimes, takes the newest version of the language, and posts the
+    # request as text/plain (node-fetch's type for a string body).
+    run --separate-stderr node "$ROOT/tests/api/clients/piston-client.mjs" "$(stack_url)" python \
+        'print(input()[::-1])' 'stressed'
+    echo "$output $stderr"
+    [ "$status" -eq 0 ]
+    [ "$(jq -r .language <<<"$output")" = python ]
+    [ "$(jq -r .version <<<"$output")" = 3.11 ]
+    [ "$(jq -r .run.stdout <<<"$output")" = desserts ]
+    [ "$(jq .run.code <<<"$output")" = 0 ]
+}

@@ -101,8 +101,13 @@ unit: $(B)/unit-tests
 cli: all
 	bats --print-output-on-failure tests/cli
 
+# Real client libraries of the compatible APIs (piston-client), for tests/api.
+api-clients: tests/api/clients/node_modules/.package-lock.json
+tests/api/clients/node_modules/.package-lock.json: tests/api/clients/package-lock.json
+	cd tests/api/clients && npm ci --no-audit --no-fund
+
 check: deps
-	$(MAKE) -j2 all $(B)/unit-tests
+	$(MAKE) -j2 all $(B)/unit-tests api-clients
 	contrib/images/build-images --engine both
 	tests/run-all
 
@@ -162,6 +167,6 @@ bench: all
 clean:
 	rm -rf $(B) bin compile_commands.json
 
-.PHONY: all ui unit cli check asan lint format deps quickstart install images bench clean
+.PHONY: all ui unit cli api-clients check asan lint format deps quickstart install images bench clean
 .DELETE_ON_ERROR:
 .SECONDARY:

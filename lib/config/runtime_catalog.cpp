@@ -168,6 +168,8 @@ std::optional<ReadResult> read_runtime(const fs::path& path, const Settings& set
     r.name = reader.string("name", true).value_or("");
     r.language = reader.string("language", true).value_or("");
     r.version = reader.string("version", true).value_or("");
+    if (auto aliases = reader.string_array("aliases"))
+        r.aliases = *aliases;
     r.description = reader.string("description").value_or("");
     r.os = reader.string("os").value_or("linux");
     r.arch = reader.string("arch").value_or("amd64");

@@ -32,6 +32,8 @@ struct Runtime {
     std::string name; ///< e.g. "Go 1.19"
     std::string language;
     std::string version;
+    /// Other names of the language, as clients of compatible APIs say it ("py", "cpp").
+    std::vector<std::string> aliases;
     std::string description;
     std::string os;
     std::string arch;

@@ -24,8 +24,9 @@ using std::chrono::milliseconds;
 
 // A setting's storage; its type decides how text is parsed (uint32 is a count,
 // uint64 a byte size, milliseconds or seconds a duration).
+// (a list of strings is a TOML array, or words apart by spaces or commas in text).
 using Target = std::variant<std::string*, fs::path*, std::uint32_t*, std::uint64_t*, double*, milliseconds*,
-                            std::chrono::seconds*, bool*>;
+                            std::chrono::seconds*, bool*, std::vector<std::string>*>;
 
 // Relative paths given as defaults resolve against the config folder or state_dir.
 enum class Base { none, config_dir, state_dir, run_dir };
@@ -121,6 +122,24 @@ const std::vector<Spec>& specs()
         {"web.login_attempts_per_minute", "10", "failed logins per client per minute",
          FIELD(web.login_attempts_per_minute), {}, 1},
         {"web.max_request_bytes", "8M", "largest request body accepted", FIELD(web.max_request_bytes), {}, 1024},
+        {"web.inline_output_bytes", "64K", "most stdout and stderr each that an answer to ?wait= carries inline",
+         FIELD(web.inline_output_bytes), {}, 1},
+        {"compat.cors_origins", "", "origins (https://docs.example.org) whose pages may call the compatible APIs",
+         FIELD(compat.cors_origins)},
+        {"compat.piston.enabled", "false", "true: answer Piston's v2 API at /api/v2/", FIELD(compat.piston.enabled)},
+        {"compat.piston.account", "piston", "the sbx user whose quota Piston requests run under",
+         FIELD(compat.piston.account)},
+        {"compat.piston.require_token", "false", "true: requests need an sbx API token of that user",
+         FIELD(compat.piston.require_token)},
+        {"compat.piston.requests_per_minute", "60", "Piston runs per client address per minute",
+         FIELD(compat.piston.requests_per_minute), {}, 1},
+        {"compat.codapi.enabled", "false", "true: answer codapi's API at /v1/exec", FIELD(compat.codapi.enabled)},
+        {"compat.codapi.account", "codapi", "the sbx user whose quota codapi requests run under",
+         FIELD(compat.codapi.account)},
+        {"compat.codapi.require_token", "false", "true: requests need an sbx API token of that user",
+         FIELD(compat.codapi.require_token)},
+        {"compat.codapi.requests_per_minute", "60", "codapi runs per client address per minute",
+         FIELD(compat.codapi.requests_per_minute), {}, 1},
     };
     // clang-format on
     return table;
@@ -289,6 +308,32 @@ void Layering::apply(const Spec& spec, const Input& input, Origin origin, const 
                     return false;
                 }
                 *field = *value;
+                return true;
+            } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                std::vector<std::string> words;
+                if (const auto* array = node ? node->as_array() : nullptr) {
+                    for (const auto& item : *array) {
+                        if (!item.is_string() || item.as_string()->get().empty()) {
+                            report(key + ": expected an array of non-empty strings");
+                            return false;
+                        }
+                        words.push_back(item.as_string()->get());
+                    }
+                } else if (text) {
+                    std::string word;
+                    for (char c : *text + " ")
+                        if (c == ' ' || c == ',') {
+                            if (!word.empty())
+                                words.push_back(std::move(word));
+                            word.clear();
+                        } else {
+                            word += c;
+                        }
+                } else {
+                    report(key + ": expected an array of strings" + found());
+                    return false;
+                }
+                *field = std::move(words);
                 return true;
             } else if constexpr (std::is_same_v<T, bool>) {
                 std::optional<bool> value;
@@ -527,7 +572,12 @@ std::string Layering::format(const Spec& spec)
                 return format_number(*field);
             else if constexpr (std::is_same_v<T, bool>)
                 return *field ? "true" : "false";
-            else
+            else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                std::string text;
+                for (const auto& word : *field)
+                    text += (text.empty() ? "" : " ") + word;
+                return text;
+            } else
                 return format_duration(*field);
         },
         spec.target(settings_));

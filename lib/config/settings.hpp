@@ -69,6 +69,22 @@ struct WebSettings {
     std::uint32_t runs_per_minute = 0;
     std::uint32_t login_attempts_per_minute = 0;
     std::uint64_t max_request_bytes = 0;
+    std::uint64_t inline_output_bytes = 0; ///< cap on stdout and stderr each in an answer to ?wait=
+};
+
+/// One compatible API (Piston, codapi): off unless enabled; its requests carry no sbx
+/// user, so they run as `account`, with that account's quota.
+struct CompatApiSettings {
+    bool enabled = false;
+    std::string account;
+    bool require_token = false;            ///< true: an Authorization header with an API token of `account`
+    std::uint32_t requests_per_minute = 0; ///< runs per client address
+};
+
+struct CompatSettings {
+    std::vector<std::string> cors_origins; ///< pages that may call the compatible APIs from a browser
+    CompatApiSettings piston;
+    CompatApiSettings codapi;
 };
 
 struct Settings {
@@ -91,6 +107,7 @@ struct Settings {
     Quotas quotas;
     ProjectLimits projects;
     WebSettings web;
+    CompatSettings compat;
 };
 
 enum class Source { default_value, file, environment, flag };

@@ -163,6 +163,7 @@ std::int64_t submit(app::AppContext& context, const RunRequest& request)
                          config::limits_json(plan.limits).dump(), described.dump()};
     record.oci_runtime = context.settings.oci_runtime;
     record.user_id = request.user_id;
+    record.via = request.via;
     record.memory_bytes = static_cast<std::int64_t>(plan.limits.memory);
     record.cpus = plan.limits.cpus;
     record.supersede = request.supersede;

@@ -35,6 +35,7 @@ struct RunRequest {
     std::optional<account::RunQuota> quota; ///< none: only the host's limits apply
     /// Cancels this user's unfinished runs of the same project: one build per project.
     bool supersede = false;
+    std::string via = "api"; ///< the API that asked: "api", "piston", "codapi" (store::RunRecord::via)
 };
 
 // Until every caller says app::AppContext (the merge of parallel branches).

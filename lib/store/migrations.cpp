@@ -164,6 +164,10 @@ const std::vector<Migration>& schema_migrations()
         {7, "runs by creation time", R"sql(
             CREATE INDEX runs_by_created ON runs (created_at);
         )sql"},
+        // Runs asked for through a compatible API (Piston, codapi) are told apart in history and metrics.
+        {8, "runs by API", R"sql(
+            ALTER TABLE runs ADD COLUMN via TEXT NOT NULL DEFAULT 'api';
+        )sql"},
     };
     return migrations;
 }

@@ -23,7 +23,7 @@ constexpr const char* columns =
     "id, project_id, runtime, engine, status, stage, reason, exit_code, signal, created_at, "
     "coalesce(started_at, ''), coalesce(finished_at, ''), wall_ms, cpu_ms, peak_memory_bytes, limits, request, "
     "supervisor_pid, container, output_bytes, cancel_requested, user_id, memory_bytes, cpus, admitted, oci_runtime, "
-    "pooled, pool_miss";
+    "pooled, pool_miss, via";
 
 RunRecord read_record(SQLite::Statement& q)
 {
@@ -56,6 +56,7 @@ RunRecord read_record(SQLite::Statement& q)
     r.oci_runtime = q.getColumn(25).getString();
     r.pooled = q.getColumn(26).getInt() != 0;
     r.pool_miss = q.getColumn(27).getString();
+    r.via = q.getColumn(28).getString();
     return r;
 }
 
@@ -105,8 +106,9 @@ CreatedRun RunStore::create(const NewRun& run)
                             " runs in the last hour, as many as your quota allows; try again later",
                         "runs_per_hour");
         SQLite::Statement q(
-            db_.sql(), "INSERT INTO runs (project_id, runtime, engine, status, limits, request, user_id, "
-                       "memory_bytes, cpus, admitted, oci_runtime) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)");
+            db_.sql(),
+            "INSERT INTO runs (project_id, runtime, engine, status, limits, request, user_id, "
+            "memory_bytes, cpus, admitted, oci_runtime, via) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)");
         bind_optional(q, 1, run.project_id);
         q.bind(2, run.runtime);
         q.bind(3, run.engine);
@@ -117,6 +119,7 @@ CreatedRun RunStore::create(const NewRun& run)
         q.bind(8, run.cpus);
         q.bind(9, run.admitted ? 1 : 0);
         q.bind(10, run.oci_runtime);
+        q.bind(11, run.via);
         q.exec();
         CreatedRun created{db_.sql().getLastInsertRowid(), {}};
         SQLite::Statement file(db_.sql(), "INSERT INTO run_files (run_id, path, content) VALUES (?, ?, ?)");
@@ -212,12 +215,12 @@ RunStats RunStore::stats(const std::vector<double>& bounds_s)
 {
     return guarded("read run figures", [&] {
         RunStats stats;
-        SQLite::Statement q(db_.sql(),
-                            "SELECT runtime, engine, oci_runtime, status, count(*) FROM runs GROUP BY 1, 2, 3, 4");
+        SQLite::Statement q(
+            db_.sql(), "SELECT runtime, engine, oci_runtime, status, via, count(*) FROM runs GROUP BY 1, 2, 3, 4, 5");
         while (q.executeStep()) {
             stats.by_status.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
                                        q.getColumn(2).getString(), q.getColumn(3).getString(),
-                                       q.getColumn(4).getInt64()});
+                                       q.getColumn(4).getString(), q.getColumn(5).getInt64()});
             if (stats.by_status.back().status == "queued")
                 stats.queued += stats.by_status.back().runs;
             else if (!is_final(parse_status(stats.by_status.back().status)))

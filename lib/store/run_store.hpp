@@ -33,6 +33,7 @@ struct RunRecord {
     std::string oci_runtime; ///< what the sandbox runs under, e.g. "runsc"; empty: recorded before sbx kept it
     bool pooled = false;     ///< it ran in a sandbox of the warm pool
     std::string pool_miss;   ///< why it did not: "off", "limits", "empty", "dead"; empty when pooled or not asked
+    std::string via = "api"; ///< the API that asked for it: "api" (sbx's own, or the CLI), "piston", "codapi"
     RunStatus status = RunStatus::queued;
     std::string stage;  ///< "compile" or "run" once started
     std::string reason; ///< why it ended as error or cancelled, or what killed it
@@ -82,6 +83,7 @@ struct NewRun {
     std::optional<std::uint32_t> max_per_hour;
     /// The OCI runtime its sandbox will run under, as configured (e.g. "runsc"); required.
     std::string oci_runtime;
+    std::string via = "api"; ///< see RunRecord::via
 };
 
 struct CreatedRun {
@@ -101,7 +103,7 @@ enum class AdmitResult { admitted, wait, ended };
 /// Figures over all runs, for /metrics.
 struct RunStats {
     struct Count {
-        std::string runtime, engine, oci_runtime, status;
+        std::string runtime, engine, oci_runtime, status, via;
         std::int64_t runs = 0;
     };
     std::vector<Count> by_status;

@@ -152,12 +152,19 @@ void Routes::add(const char* method, const char* pattern, Handler handler, bool 
     handlers.push_back(std::move(handler));
     partial_ok.push_back(allow_partial);
     streaming.push_back(false);
+    open.push_back(false);
 }
 
 void Routes::add_stream(const char* method, const char* pattern, Handler handler)
 {
     add(method, pattern, std::move(handler));
     streaming.back() = true;
+}
+
+void Routes::add_open(const char* method, const char* pattern, Handler handler)
+{
+    add(method, pattern, std::move(handler));
+    open.back() = true;
 }
 
 Api::Api(ApiSetup setup) : state_(std::make_unique<State>(std::move(setup)))
@@ -168,6 +175,8 @@ Api::Api(ApiSetup setup) : state_(std::make_unique<State>(std::move(setup)))
     add_user_routes(state_->routes);
     add_project_routes(state_->routes);
     add_run_routes(state_->routes);
+    add_piston_routes(state_->routes);
+    add_codapi_routes(state_->routes);
 }
 
 Api::~Api() = default;
@@ -209,24 +218,27 @@ void Api::handle(const Request& request, store::Database& db, Response& response
             return;
         }
 
-        std::string authorization = request.header("authorization");
-        if (authorization.starts_with("Bearer ")) {
-            auto token = account::check_api_token(db, authorization.substr(7));
-            if (!token)
-                throw HttpError(401, "unauthenticated", "that API token is not valid");
-            call.actor = actor_of(db, token->user_id);
-        } else if (auto cookie = request.cookie(session_cookie)) {
-            const auto& web = s.setup.settings.web;
-            account::SessionPolicy policy{std::chrono::duration_cast<std::chrono::seconds>(web.session_ttl),
-                                          std::chrono::duration_cast<std::chrono::seconds>(web.idle_timeout)};
-            call.session = account::check_session(db, *cookie, policy, std::chrono::system_clock::now());
-            if (call.session && (call.session->complete || s.routes.partial_ok[index]))
-                call.actor = actor_of(db, call.session->user_id);
+        // A compatible API's client has no sbx login, and its browser pages are other sites.
+        if (!s.routes.open[index]) {
+            std::string authorization = request.header("authorization");
+            if (authorization.starts_with("Bearer ")) {
+                auto token = account::check_api_token(db, authorization.substr(7));
+                if (!token)
+                    throw HttpError(401, "unauthenticated", "that API token is not valid");
+                call.actor = actor_of(db, token->user_id);
+            } else if (auto cookie = request.cookie(session_cookie)) {
+                const auto& web = s.setup.settings.web;
+                account::SessionPolicy policy{std::chrono::duration_cast<std::chrono::seconds>(web.session_ttl),
+                                              std::chrono::duration_cast<std::chrono::seconds>(web.idle_timeout)};
+                call.session = account::check_session(db, *cookie, policy, std::chrono::system_clock::now());
+                if (call.session && (call.session->complete || s.routes.partial_ok[index]))
+                    call.actor = actor_of(db, call.session->user_id);
+            }
+            // Without a token, a browser may be carrying the request for another site: a
+            // cookie, or a login into the attacker's account. Tokens are never sent implicitly.
+            if (!authorization.starts_with("Bearer ") && changes_state(request.method))
+                check_same_site(request);
         }
-        // Without a token, a browser may be carrying the request for another site: a
-        // cookie, or a login into the attacker's account. Tokens are never sent implicitly.
-        if (!authorization.starts_with("Bearer ") && changes_state(request.method))
-            check_same_site(request);
         s.routes.handlers[index](call);
     } catch (const HttpError& e) {
         set_error(response, e.status(), e.code(), e.what(), e.field());

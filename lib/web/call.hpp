@@ -49,9 +49,13 @@ struct Routes {
     std::vector<bool> partial_ok;
     /// Routes that answer with a long stream (events) rather than one response.
     std::vector<bool> streaming;
+    /// Routes of a compatible API: no sbx login is read and no same-site check made; the
+    /// route checks what its API requires (compat_account.hpp).
+    std::vector<bool> open;
 
     void add(const char* method, const char* pattern, Handler handler, bool allow_partial = false);
     void add_stream(const char* method, const char* pattern, Handler handler);
+    void add_open(const char* method, const char* pattern, Handler handler);
 };
 
 void add_health_routes(Routes& routes);
@@ -60,5 +64,7 @@ void add_account_routes(Routes& routes);
 void add_user_routes(Routes& routes);
 void add_project_routes(Routes& routes);
 void add_run_routes(Routes& routes);
+void add_piston_routes(Routes& routes);
+void add_codapi_routes(Routes& routes);
 
 } // namespace sbx::web

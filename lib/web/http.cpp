@@ -1,9 +1,7 @@
 #include "web/http.hpp"
 
 namespace sbx::web {
-namespace {
-
-int hex_value(char c)
+int hex_value(char c) noexcept
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -13,6 +11,8 @@ int hex_value(char c)
         return c - 'A' + 10;
     return -1;
 }
+
+namespace {
 
 std::string_view trim(std::string_view text)
 {

@@ -47,6 +47,9 @@ struct StreamWriter {
 /// "Not Found" and the like.
 const char* reason_phrase(int status) noexcept;
 
+/// The value of a hex digit, either case; -1 for any other character.
+int hex_value(char c) noexcept;
+
 /// Decodes %XX (and '+' as space when `form`); nullopt for a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool form = false);
 

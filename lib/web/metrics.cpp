@@ -45,11 +45,12 @@ std::string Metrics::render(store::Database& db, const config::Settings& setting
         << "sbx_oci_runtime_info{engine=\"" << label(settings.engine) << "\",oci_runtime=\""
         << label(settings.oci_runtime) << "\",gvisor=\"" << (engine::is_gvisor(settings.oci_runtime) ? "true" : "false")
         << "\"} 1\n";
-    out << "# HELP sbx_runs Runs kept in the database, by runtime, engine, OCI runtime (\"\": not recorded) and "
-           "status.\n# TYPE sbx_runs gauge\n";
+    out << "# HELP sbx_runs Runs kept in the database, by runtime, engine, OCI runtime (\"\": not recorded), "
+           "status and the API that asked (via).\n# TYPE sbx_runs gauge\n";
     for (const auto& c : stats.by_status)
         out << "sbx_runs{runtime=\"" << label(c.runtime) << "\",engine=\"" << label(c.engine) << "\",oci_runtime=\""
-            << label(c.oci_runtime) << "\",status=\"" << label(c.status) << "\"} " << c.runs << '\n';
+            << label(c.oci_runtime) << "\",status=\"" << label(c.status) << "\",via=\"" << label(c.via) << "\"} "
+            << c.runs << '\n';
     out << "# HELP sbx_runs_active Runs building or running.\n# TYPE sbx_runs_active gauge\nsbx_runs_active "
         << stats.active << '\n';
     out << "# HELP sbx_runs_queued Runs waiting to start.\n# TYPE sbx_runs_queued gauge\nsbx_runs_queued "

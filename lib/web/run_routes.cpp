@@ -1,12 +1,11 @@
 // Runs over HTTP: start (of a project or of files sent along), read, cancel, page through
 // output, and follow it live as Server-Sent Events.
-#include <thread>
-
 #include "config/units.hpp"
 #include "project/access.hpp"
 #include "project/project_runs.hpp"
 #include "runner/run_json.hpp"
 #include "runner/run_logs.hpp"
+#include "runner/run_result.hpp"
 #include "web/api_error.hpp"
 #include "web/call.hpp"
 #include "web/json_input.hpp"
@@ -15,8 +14,6 @@ namespace sbx::web {
 namespace {
 
 using std::chrono::milliseconds;
-// ?wait= answers as soon as the run ends: a look at one row is cheap, a late answer is not.
-constexpr milliseconds wait_poll_interval{10};
 constexpr std::chrono::seconds max_wait{60};
 constexpr std::chrono::seconds heartbeat{15};
 constexpr std::size_t max_page = 5000;
@@ -124,18 +121,20 @@ std::chrono::seconds wait_param(const Call& call)
     return std::chrono::seconds(seconds);
 }
 
-// Hands the run to a supervisor and answers 202, or waits up to `wait` for its end.
+// Hands the run to a supervisor and answers 202, or waits up to `wait` for its end and
+// answers 200 with its stdout and stderr inline (capped), so that one request is enough.
 void start(Call& call, std::int64_t id, std::chrono::seconds wait)
 {
     runner::supervise_detached(call.context, id);
-    store::RunStore runs(call.context.db);
-    auto record = runs.get(id);
-    auto deadline = std::chrono::steady_clock::now() + wait;
-    while (!store::is_final(record.status) && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(wait_poll_interval);
-        record = runs.get(id);
+    auto cap = static_cast<std::size_t>(call.context.settings.web.inline_output_bytes);
+    auto result = runner::wait_for_result(call.context.db, id, wait, cap);
+    auto view = run_view(call.context.db, result.record);
+    if (result.ended && wait.count() > 0) {
+        view["stdout"] = result.output.stdout_text;
+        view["stderr"] = result.output.stderr_text;
+        view["output_truncated"] = result.output.truncated;
     }
-    call.reply(store::is_final(record.status) ? 200 : 202, run_view(call.context.db, record));
+    call.reply(result.ended ? 200 : 202, view);
 }
 
 void run_project(Call& call)

@@ -1024,3 +1024,15 @@ new_project() {
     api GET /api/v1/runtimes -m 5
     expect 200
 }
+
+@test "the compatible APIs are off until sbx.toml enables them: Piston's and codapi's paths are 404" {
+    api GET /api/v2/runtimes
+    expect 404
+    api POST /api/v2/execute -H 'Content-Type: application/json' --data-binary '{"language": "python", "version": "*", "files": [{"content": "print(1)"}]}'
+    expect 404
+    api POST /v1/exec -H 'Content-Type: application/json' --data-binary '{"sandbox": "python", "files": {"": "print(1)"}}'
+    expect 404
+    api OPTIONS /v1/exec -H 'Origin: https://docs.example.org' -H 'Access-Control-Request-Method: POST'
+    expect 404
+    [[ -z $(header access-control-allow-origin) ]]
+}

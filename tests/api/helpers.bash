@@ -24,6 +24,8 @@
 #   totp_code SECRET [OFFSET]        an RFC 6238 code, computed here, not by sbx
 #   setting KEY                      an effective setting of the stack's config
 #   restart_fcgi                     a new sbx-fcgi in place of the running one
+#   note_podman / require_podman     in setup_file: whether podman with runsc is ready; in
+#                                    setup: fails, saying what to do, when it was not
 # shellcheck disable=SC2154 # status and output are set by bats `run`
 # shellcheck disable=SC2016 # $n and the like are jq's, in jq programs
 bats_require_minimum_version 1.5.0
@@ -137,6 +139,21 @@ EOF
     curl -s "$(stack_url)/healthz"
     echo
     stack_logs
+    return 1
+}
+
+# Whether podman is ready for runs (tests/e2e/setup-engines), asked once per file.
+note_podman() {
+    if ! "$ROOT/tests/e2e/setup-engines" podman >"$BATS_FILE_TMPDIR/engine-check" 2>&1; then
+        touch "$BATS_FILE_TMPDIR/engine-missing"
+    fi
+}
+
+# Fails a test of a file whose podman was not ready, with what setup-engines said.
+require_podman() {
+    [[ -e $BATS_FILE_TMPDIR/engine-missing ]] || return 0
+    cat "$BATS_FILE_TMPDIR/engine-check"
+    echo "FAIL: podman is not ready for these tests; fix the above (tests/e2e/setup-engines podman)"
     return 1
 }
 

@@ -276,8 +276,11 @@ TEST_CASE("runs recorded before the pool read as not pooled", "[sandbox-store]")
                        "VALUES ('python-3.11', 'podman', 'succeeded', '{}', '{}')");
     }
     Database db(path);
-    CHECK(db.status().applied == std::vector<std::string>{"6 pooled sandboxes", "7 runs by creation time"});
+    CHECK(db.status().applied ==
+          std::vector<std::string>{"6 pooled sandboxes", "7 runs by creation time", "8 runs by API"});
     CHECK(db.sql().execAndGet("SELECT pooled FROM runs WHERE id = 1").getInt() == 0);
+    // Runs from before the compatible APIs came through sbx's own.
+    CHECK(db.sql().execAndGet("SELECT via FROM runs WHERE id = 1").getString() == "api");
     CHECK(db.sql().execAndGet("SELECT pool_miss FROM runs WHERE id = 1").getString().empty());
     CHECK_THROWS_AS(db.sql().exec("INSERT INTO sandboxes (name, runtime, spec_key, engine, oci_runtime, state) "
                                   "VALUES ('x', 'r', 'k', 'podman', 'runsc', 'idle')"),

@@ -118,6 +118,24 @@ TEST_CASE("precedence: defaults < file < environment < --set", "[settings]")
     CHECK(value_of(from_flag, "engine").origin.source == Source::flag);
 }
 
+TEST_CASE("a list setting: a TOML array in the file, words apart by spaces or commas elsewhere", "[settings]")
+{
+    TempDir dir;
+    auto file = dir.write("sbx.toml", "[compat]\ncors_origins = [\"https://a.example\", \"https://b.example\"]\n");
+    auto request = request_for(file);
+    auto from_file = load_settings(request);
+    CHECK(from_file.settings.compat.cors_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
+    CHECK(value_of(from_file, "compat.cors_origins").value == "https://a.example https://b.example");
+
+    request.environment = {{"SBX_COMPAT_CORS_ORIGINS", "https://c.example, https://d.example"}};
+    CHECK(load_settings(request).settings.compat.cors_origins ==
+          std::vector<std::string>{"https://c.example", "https://d.example"});
+
+    CHECK(load_settings(request_for(dir.write("empty.toml", ""))).settings.compat.cors_origins.empty());
+    CHECK_THAT(errors_of(request_for(dir.write("bad.toml", "[compat]\ncors_origins = [1]\n"))),
+               Catch::Matchers::Contains("compat.cors_origins: expected an array of non-empty strings"));
+}
+
 TEST_CASE("the config file is found by flag, then SBX_CONFIG", "[settings]")
 {
     TempDir dir;

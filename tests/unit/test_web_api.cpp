@@ -866,10 +866,14 @@ TEST_CASE("/metrics names the OCI runtime configured and the one each run was ma
     store::NewRun run{std::nullopt, "python-3.11", "podman", "{}", "{}"};
     run.oci_runtime = "/usr/bin/runsc";
     store::RunStore(*w.db).create(run);
+    run.via = "piston";
+    store::RunStore(*w.db).create(run);
     auto body = w.send(request("GET", "/metrics")).body;
     CHECK_THAT(body, Contains("\nsbx_oci_runtime_info{engine=\"podman\",oci_runtime=\"runsc\",gvisor=\"true\"} 1\n"));
     CHECK_THAT(body, Contains("\nsbx_runs{runtime=\"python-3.11\",engine=\"podman\",oci_runtime=\"/usr/bin/runsc\","
-                              "status=\"queued\"} 1\n"));
+                              "status=\"queued\",via=\"api\"} 1\n"));
+    CHECK_THAT(body, Contains("\nsbx_runs{runtime=\"python-3.11\",engine=\"podman\",oci_runtime=\"/usr/bin/runsc\","
+                              "status=\"queued\",via=\"piston\"} 1\n"));
 }
 
 TEST_CASE("a session in use stays alive under an idle timeout shorter than a minute", "[web-api]")
@@ -1128,4 +1132,37 @@ TEST_CASE("a refused value is 422 whoever refuses it, the route or lib; an unrea
     not_json.headers["content-type"] = "application/json";
     not_json.body = "{";
     CHECK(w.send(not_json).status == 400);
+}
+
+TEST_CASE("a compatible API with require_token wants an API token of its account", "[web-api][compat]")
+{
+    Site w({"compat.piston.enabled=true", "compat.piston.require_token=true"});
+    auto execute = [&](std::optional<std::string> token) {
+        auto r = json_request("POST", "/api/v2/execute", json::object());
+        if (token)
+            r = with_bearer(r, *token);
+        return w.send(r);
+    };
+    // No such account yet: the admin's mistake, said as such.
+    auto response = execute(std::nullopt);
+    CHECK(response.status == 503);
+    CHECK_THAT(json::parse(response.body)["message"].get<std::string>(), Contains("compat.piston.account"));
+
+    account::add_user(*w.db, Actor::shell(), "piston", "password-p", false);
+    account::add_user(*w.db, Actor::shell(), "alice", "password-a", false);
+    auto own = account::create_api_token(*w.db, account::actor_for(*w.db, "piston"), "bot").token;
+    auto other = account::create_api_token(*w.db, account::actor_for(*w.db, "alice"), "ci").token;
+    response = execute(std::nullopt);
+    CHECK(response.status == 401);
+    CHECK(json::parse(response.body).contains("message"));
+    CHECK(execute("sbx_not-a-token").status == 401);
+    CHECK(execute(other).status == 401);
+    // Past the token, the request itself is read: Piston's 400.
+    response = execute(own);
+    CHECK(response.status == 400);
+    CHECK(json::parse(response.body)["message"] == "language is required as a string");
+    // The cookie-based same-site check is not this API's: another origin's page gets through.
+    auto cross = with_bearer(json_request("POST", "/api/v2/execute", json::object()), own);
+    cross.headers["origin"] = "https://elsewhere.example";
+    CHECK(w.send(cross).status == 400);
 }

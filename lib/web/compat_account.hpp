@@ -10,6 +10,7 @@
 
 #include "config/settings.hpp"
 #include "runner/run_result.hpp"
+#include "runner/run_service.hpp"
 #include "web/call.hpp"
 
 namespace sbx::web {

@@ -1,6 +1,7 @@
 // sbx-gc: reap what crashed or finished runs left behind; meant for cron.
 #include <iostream>
 
+#include "cli/gc_actions.hpp"
 #include "cli/session.hpp"
 #include "error.hpp"
 #include "runner/garbage_collector.hpp"
@@ -25,16 +26,12 @@ int gc(int argc, char** argv)
     cli::Session session(common);
     auto report = sbx::runner::collect_garbage(session.context(), dry_run);
     if (common.json()) {
-        auto actions = nlohmann::json::array();
-        for (const auto& a : report.actions)
-            actions.push_back({{"action", a.action}, {"target", a.target}, {"detail", a.detail}});
         cli::print_json({{"dry_run", report.dry_run},
-                         {"actions", actions},
+                         {"actions", cli::gc_actions_json(report.actions)},
                          {"engine_error", report.engine_error.empty() ? nlohmann::json(nullptr)
                                                                       : nlohmann::json(report.engine_error)}});
     } else {
-        for (const auto& a : report.actions)
-            std::cout << (dry_run ? "would " : "") << a.action << ' ' << a.target << " (" << a.detail << ")\n";
+        cli::print_gc_actions(report.actions, dry_run ? "would " : "");
         std::cout << "gc: " << report.actions.size() << (dry_run ? " actions to take" : " actions taken") << '\n';
     }
     if (report.engine_error.empty())

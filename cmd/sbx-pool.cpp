@@ -5,6 +5,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "cli/gc_actions.hpp"
 #include "cli/session.hpp"
 #include "error.hpp"
 #include "pool/keeper.hpp"
@@ -88,13 +89,9 @@ int drain(cli::Session& session, const cli::CommonOptions& common)
                               sbx::runner::find_sandbox_init()};
     auto actions = pool::drain_pool(context);
     if (common.json()) {
-        auto list = nlohmann::json::array();
-        for (const auto& a : actions)
-            list.push_back({{"action", a.action}, {"target", a.target}, {"detail", a.detail}});
-        cli::print_json({{"actions", list}});
+        cli::print_json({{"actions", cli::gc_actions_json(actions)}});
     } else {
-        for (const auto& a : actions)
-            std::cout << a.action << ' ' << a.target << " (" << a.detail << ")\n";
+        cli::print_gc_actions(actions);
         std::cout << "drain: " << actions.size() << " pooled sandboxes removed\n";
     }
     return 0;

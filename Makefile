@@ -9,7 +9,8 @@
 #   make images     build the runtime images of the shipped catalog
 #   make bench      sbx run against a bare engine run, side by side; then the web API
 #                   against static nginx, and a run over HTTP against a bare run; then warm
-#                   runs from the pool against cold ones and the floor (POOL_BENCH_ARGS)
+#                   runs from the pool against cold ones and the floor (POOL_BENCH_ARGS);
+#                   then Piston's and codapi's endpoints against the native one (COMPAT_BENCH_ARGS)
 #                   (BENCH_ARGS go to contrib/bench/run, WEB_BENCH_ARGS to contrib/bench/web)
 
 PREFIX  ?= /usr/local
@@ -163,6 +164,7 @@ bench: all
 	contrib/bench/run $(BENCH_ARGS)
 	contrib/bench/web $(WEB_BENCH_ARGS)
 	contrib/bench/pool $(POOL_BENCH_ARGS)
+	contrib/bench/compat $(COMPAT_BENCH_ARGS)
 
 clean:
 	rm -rf $(B) bin compile_commands.json

@@ -15,6 +15,7 @@
 
 #include "engine/runsc_messages.hpp"
 #include "engine/sandbox_cgroup.hpp"
+#include "engine/sandbox_removal.hpp"
 #include "error.hpp"
 #include "pool/claim.hpp"
 #include "runner/host_slots.hpp"
@@ -45,8 +46,7 @@ constexpr milliseconds engine_grace{10'000};
 // How long a sandbox that should live on (exec stages) may have no process before the
 // stage is over: docker's exec may wait for ever on a sandbox that died under it.
 constexpr milliseconds sandbox_gone_after{1'000};
-// How long a run's end waits for its sandbox's removal; past this it goes on by itself
-// (docker may take minutes over a gVisor sandbox that held thousands of threads).
+// How long a run's end waits for its sandbox's removal.
 constexpr milliseconds removal_wait{5'000};
 
 // What the kill threads of one stage share with it.
@@ -85,9 +85,6 @@ class Supervisor {
     /// one), /work first seeded from `seed_from` when given.
     process::Child exec_stage(const std::vector<std::string>& program, const std::string& seed_from = {},
                               int stdin_fd = -1);
-    /// True once the sandbox's host tasks near the engine's pids backstop, which crashes
-    /// gVisor outright when reached.
-    bool near_task_backstop() const;
     /// `in_sandbox`: the stage is an exec in a sandbox that must outlive it.
     StageOutcome pump(process::Child& child, milliseconds limit, bool in_sandbox);
     bool cancel_requested();
@@ -143,7 +140,7 @@ void Supervisor::execute()
         if (pooled_) {
             // Its cgroups and disk were made with it; they count from here.
             if (auto cgroup =
-                    engine::SandboxCgroup::create(context_.settings.instance, pool::cgroup_name(pooled_->sandbox.id))) {
+                    engine::SandboxCgroup::open(context_.settings.instance, pool::cgroup_name(pooled_->sandbox.id))) {
                 cgroup->leave_in_place();
                 cgroup->start_counting();
                 cgroup_.emplace(std::move(*cgroup));
@@ -229,17 +226,6 @@ engine::SandboxSpec Supervisor::sandbox(std::vector<std::string> argv) const
 {
     SandboxPlace place{container_, std::to_string(id_), root_, init_, cgroup_ ? cgroup_->parent() : ""};
     return sandbox_spec(*runtime_, plan_.limits, plan_.env, plan_.has_stdin, place, std::move(argv));
-}
-
-bool Supervisor::near_task_backstop() const
-{
-    // Under gVisor's ptrace platform a program that keeps forking grows host threads
-    // without end (about 700 a second here) while fork() inside already fails at nproc:
-    // the run is stopped a quarter below the backstop, some seconds before the crash.
-    if (!cgroup_)
-        return false;
-    auto tasks = cgroup_->host_tasks();
-    return tasks && *tasks >= std::int64_t{engine::runsc_pids_backstop(plan_.limits.pids)} * 3 / 4;
 }
 
 void Supervisor::one_stage()
@@ -369,7 +355,7 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool in
         auto now = steady_clock::now();
         if (now >= deadline)
             kill(StageEnd::timed_out);
-        if (!killed_at && near_task_backstop())
+        if (!killed_at && cgroup_ && cgroup_->near_runsc_pids_backstop(plan_.limits.pids))
             kill(StageEnd::process_limit);
         if (now >= next_check && !killed_at) {
             next_check = now + check_interval;
@@ -484,27 +470,10 @@ void Supervisor::end(const store::RunEnd& result)
 void Supervisor::remove_sandbox()
 {
     // The run's status is already recorded: whatever fails here, `sbx gc` removes what is
-    // left behind. The engine removes first: killing runsc's processes under docker's shim
-    // makes docker take minutes over the sandbox.
-    try {
-        if (!engine_)
-            engine_ = make_engine(context_.settings);
-        process::Child removal = engine_->start_remove(container_);
-        const auto deadline = steady_clock::now() + removal_wait;
-        while (!removal.try_wait()) {
-            if (steady_clock::now() >= deadline) {
-                // Past this, nothing of the sandbox may run on while the engine finishes.
-                if (cgroup_)
-                    cgroup_->kill_processes();
-                removal.release();
-                return;
-            }
-            std::this_thread::sleep_for(milliseconds{10});
-        }
-    } catch (const Error&) {
-        if (cgroup_)
-            cgroup_->kill_processes();
-    }
+    // left behind. Docker may take minutes over a gVisor sandbox that held thousands of
+    // threads: past removal_wait the run's end goes on by itself.
+    engine::remove_sandbox(*engine_, container_, {context_.settings.instance, engine::run_cgroup_name(id_)},
+                           removal_wait);
 }
 
 } // namespace

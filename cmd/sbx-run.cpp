@@ -14,6 +14,7 @@
 #include "project/access.hpp"
 #include "project/project_runs.hpp"
 #include "runner/run_json.hpp"
+#include "runner/supervisor.hpp"
 
 namespace {
 

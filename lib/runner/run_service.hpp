@@ -55,13 +55,9 @@ struct RunContext {
 /// Validates a request, freezes its files into a snapshot and records the run (with its
 /// files) as queued. Throws Error(usage) for a bad request (naming the field),
 /// Error(not_found) for an unknown runtime and Error(limit) when the quota refuses it. The
-/// run does not execute until supervise() or supervise_detached(); runs it supersedes end
+/// run does not execute until supervise() (runner/supervisor.hpp) or supervise_detached(); runs it supersedes end
 /// as cancelled, their supervisors kill their sandboxes.
 std::int64_t submit(RunContext& context, const RunRequest& request);
-
-/// Runs a submitted run to its end in this process and returns the final record. `live`
-/// receives output as it comes (the foreground CLI's terminal).
-store::RunRecord supervise(RunContext& context, std::int64_t run_id, const OutputRecorder::LiveSink& live = {});
 
 /// Hands a submitted run to a new background process (context.supervisor_command
 /// followed by --supervise ID, in a session of its own) and returns at once; the run goes

@@ -10,6 +10,7 @@
 #include "runner/run_json.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/snapshot_dir.hpp"
+#include "runner/supervisor.hpp"
 #include "store/run_store.hpp"
 #include "test_world.hpp"
 

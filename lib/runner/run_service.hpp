@@ -47,8 +47,9 @@ struct RunContext {
     const config::Settings& settings;
     const config::RuntimeCatalog& catalog;
     store::Database& db;
-    /// The command that supervises a run in a process of its own when given
-    /// "--supervise ID" after it (sbx-run with the same config): see supervise_detached().
+    /// The command that supervises a run in a process of its own when given its id after
+    /// it (sbx-supervise with the same config): see supervise_detached(). Empty: none is
+    /// installed, and no run can be detached.
     std::vector<std::string> supervisor_command = {};
 };
 
@@ -60,7 +61,7 @@ struct RunContext {
 std::int64_t submit(RunContext& context, const RunRequest& request);
 
 /// Hands a submitted run to a new background process (context.supervisor_command
-/// followed by --supervise ID, in a session of its own) and returns at once; the run goes
+/// followed by the run's id, in a session of its own) and returns at once; the run goes
 /// on after the caller exits. A new program rather than a fork of this one, because an
 /// SQLite connection must not cross fork().
 void supervise_detached(RunContext& context, std::int64_t run_id);

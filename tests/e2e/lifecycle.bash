@@ -50,7 +50,7 @@ wait_for_no_container() {
 # The pid of the detached supervisor of run ID: `sbx-supervise --config CONF ... ID`
 # (the record does not show it).
 supervisor_pid() {
-    pgrep -f -- "^[^ ]*sbx-supervise --config $SBX_CONFIG .* $1\$"
+    pgrep -f -- "^[^ ]*sbx-supervise --config $SBX_CONFIG( .*)? $1\$"
 }
 
 # With one slot, a second run waits as queued; cancelled there, it ends as cancelled

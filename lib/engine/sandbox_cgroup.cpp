@@ -264,7 +264,7 @@ std::optional<std::int64_t> SandboxCgroup::host_tasks() const
     return read_number(root_ / "pids" / parent_.substr(1) / "pids.current");
 }
 
-bool SandboxCgroup::near_runsc_pids_backstop(std::uint32_t nproc) const
+bool SandboxCgroup::near_task_backstop(std::uint32_t nproc) const
 {
     // Under gVisor's ptrace platform a program that keeps forking grows host threads
     // without end (about 700 a second here) while fork() inside already fails at nproc:

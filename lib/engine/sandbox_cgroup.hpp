@@ -59,7 +59,7 @@ class SandboxCgroup {
     /// True once the host tasks near the pids backstop of a gVisor sandbox whose programs
     /// may have `nproc` processes (runsc_pids_backstop), which crashes gVisor outright when
     /// reached; false when they are not known.
-    bool near_runsc_pids_backstop(std::uint32_t nproc) const;
+    bool near_task_backstop(std::uint32_t nproc) const;
     /// How many processes of the sandbox (runsc's, not the engine's monitor) are alive: 0
     /// once a started sandbox has died.
     std::size_t sandbox_processes() const;

@@ -248,9 +248,7 @@ StageOutcome Supervisor::pump(process::Child& child, milliseconds limit, bool ex
         const engine::SandboxCgroup& cgroup = *cgroup_;
         sandbox.kill_processes = [&cgroup] { cgroup.kill_processes(); };
         sandbox.processes = [&cgroup] { return cgroup.sandbox_processes(); };
-        sandbox.near_task_backstop = [&cgroup, pids = plan_.limits.pids] {
-            return cgroup.near_runsc_pids_backstop(pids);
-        };
+        sandbox.near_task_backstop = [&cgroup, pids = plan_.limits.pids] { return cgroup.near_task_backstop(pids); };
     }
     sandbox.cancel_requested = [this] { return runs_.get(id_).cancel_requested; };
     sandbox.exec = exec;

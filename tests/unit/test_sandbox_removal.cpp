@@ -75,15 +75,15 @@ TEST_CASE("a gVisor sandbox nears its pids backstop at three quarters of it", "[
     auto cgroup = SandboxCgroup::create("test", 5, dir.path());
     REQUIRE(cgroup);
     cgroup->leave_in_place();
-    CHECK_FALSE(cgroup->near_runsc_pids_backstop(256)); // no pids hierarchy: unknown
+    CHECK_FALSE(cgroup->near_task_backstop(256)); // no pids hierarchy: unknown
     // nproc 256: a backstop of 4096 host tasks, stopped from 3072 on.
     dir.write("pids/sbx-test/run-5/pids.current", "3071\n");
-    CHECK_FALSE(cgroup->near_runsc_pids_backstop(256));
+    CHECK_FALSE(cgroup->near_task_backstop(256));
     dir.write("pids/sbx-test/run-5/pids.current", "3072\n");
-    CHECK(cgroup->near_runsc_pids_backstop(256));
+    CHECK(cgroup->near_task_backstop(256));
     // The least backstop, 128, holds for a small nproc.
     dir.write("pids/sbx-test/run-5/pids.current", "96\n");
-    CHECK(cgroup->near_runsc_pids_backstop(1));
+    CHECK(cgroup->near_task_backstop(1));
 }
 
 TEST_CASE("a removal that ends in time leaves the cgroup alone", "[engine]")

@@ -14,6 +14,7 @@
 #include "project/access.hpp"
 #include "project/project_runs.hpp"
 #include "runner/run_json.hpp"
+#include "runner/supervisor.hpp"
 
 namespace {
 
@@ -113,7 +114,6 @@ int run(int argc, char** argv)
     std::vector<std::string> env;
     std::string memory, cpus, pids, timeout, compile_timeout, output_limit, disk;
     bool detach = false;
-    std::int64_t supervise = 0;
     std::string project_ref;
     cli::po::options_description options("options");
     auto add = options.add_options();
@@ -130,16 +130,10 @@ int run(int argc, char** argv)
     add("output-limit", cli::po::value(&output_limit), "most output kept, e.g. 4M");
     add("disk", cli::po::value(&disk), "size of the work dir and /tmp, e.g. 128M");
     add("detach,d", cli::po::bool_switch(&detach), "print the run id and return; the run goes on");
-    add("supervise", cli::po::value(&supervise), "(internal) supervise submitted run ID to its end");
     cli::add_actor_option(options, common);
     auto parsed = cli::parse_command(argc, argv, options, common, usage);
     if (!parsed)
         return 0;
-    if (supervise) {
-        cli::Session session(common);
-        runner::supervise(session.context(), supervise);
-        return 0;
-    }
     if (!parsed->empty() && parsed->front() == "list" && runtime.empty()) {
         if (project_ref.empty() || parsed->size() != 1)
             throw sbx::Error(sbx::ErrorKind::usage, "usage: sbx run list --project NAME", "project");

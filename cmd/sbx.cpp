@@ -54,8 +54,10 @@ std::vector<std::string> installed_verbs(const fs::path& dir)
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         std::string name = it->path().filename().string();
-        // sbx-init lives beside the verbs but runs inside sandboxes: it is not one.
-        if (name.starts_with("sbx-") && name != "sbx-init" && access(it->path().c_str(), X_OK) == 0)
+        // sbx-init (which runs inside sandboxes) and sbx-supervise (which sbx starts for a
+        // detached run) live beside the verbs but are none.
+        if (name.starts_with("sbx-") && name != "sbx-init" && name != "sbx-supervise" &&
+            access(it->path().c_str(), X_OK) == 0)
             verbs.push_back(name.substr(4));
     }
     std::sort(verbs.begin(), verbs.end());

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "account/users.hpp"
+#include "common/sbx_binary.hpp"
 #include "error.hpp"
 
 namespace sbx::cli {
@@ -15,11 +16,11 @@ account::Actor Session::actor()
 
 std::vector<std::string> supervisor_command(const CommonOptions& common, const config::LoadedSettings& loaded)
 {
-    std::error_code ec;
-    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (ec)
-        throw Error(ErrorKind::internal, "cannot find this program: " + ec.message());
-    std::vector<std::string> argv = {(self.parent_path() / "sbx-run").string()};
+    // Missing, it is said when a run is to be detached, not by every verb.
+    auto binary = common::find_sbx_binary("sbx-supervise");
+    if (!binary)
+        return {};
+    std::vector<std::string> argv = {binary->string()};
     if (loaded.config_file_found)
         argv.insert(argv.end(), {"--config", loaded.config_file.string()});
     for (const auto& assignment : common.overrides)

@@ -11,8 +11,8 @@
 
 namespace sbx::cli {
 
-/// sbx-run, beside this program, with the same config file and --set overrides (the
-/// environment is inherited).
+/// sbx-supervise (found as common::find_sbx_binary does) with the same config file and
+/// --set overrides (the environment is inherited); empty when it is not installed.
 std::vector<std::string> supervisor_command(const CommonOptions& common, const config::LoadedSettings& loaded);
 
 class Session {

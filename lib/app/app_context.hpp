@@ -16,8 +16,9 @@ struct AppContext {
     const config::Settings& settings;
     const config::RuntimeCatalog& catalog;
     store::Database& db;
-    /// The command that supervises a run in a process of its own when given
-    /// "--supervise ID" after it (with the same config): see runner::supervise_detached().
+    /// The command that supervises a run in a process of its own when given its id after
+    /// it (sbx-supervise with the same config): see runner::supervise_detached(). Empty:
+    /// none is installed, and no run can be detached.
     std::vector<std::string> supervisor_command = {};
 
     /// A new engine client of these settings.

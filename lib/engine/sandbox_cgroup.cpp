@@ -12,6 +12,8 @@
 #include <set>
 #include <thread>
 
+#include "engine/engine.hpp"
+
 namespace sbx::engine {
 namespace {
 
@@ -83,6 +85,11 @@ std::set<pid_t> processes_of(const fs::path& top, bool spare_monitor)
 
 } // namespace
 
+std::string run_cgroup_name(std::int64_t run_id)
+{
+    return "run-" + std::to_string(run_id);
+}
+
 std::set<pid_t> SandboxCgroup::processes() const
 {
     return processes_of(root_ / "memory" / parent_.substr(1), true);
@@ -105,7 +112,7 @@ std::size_t SandboxCgroup::sandbox_processes() const
 std::optional<SandboxCgroup> SandboxCgroup::create(const std::string& instance, std::int64_t run_id,
                                                    const fs::path& root)
 {
-    return create(instance, "run-" + std::to_string(run_id), root);
+    return create(instance, run_cgroup_name(run_id), root);
 }
 
 std::optional<SandboxCgroup> SandboxCgroup::create(const std::string& instance, const std::string& name,
@@ -123,6 +130,18 @@ std::optional<SandboxCgroup> SandboxCgroup::create(const std::string& instance, 
         }
     }
     return SandboxCgroup(root, parent);
+}
+
+std::optional<SandboxCgroup> SandboxCgroup::open(const std::string& instance, const std::string& name,
+                                                 const fs::path& root)
+{
+    const std::string parent = "/sbx-" + instance + "/" + name;
+    for (const auto& hierarchy : hierarchies(root)) {
+        std::error_code ec;
+        if (fs::is_directory(hierarchy / parent.substr(1), ec))
+            return SandboxCgroup(root, parent);
+    }
+    return std::nullopt;
 }
 
 SandboxCgroup::SandboxCgroup(SandboxCgroup&& other) noexcept
@@ -243,6 +262,15 @@ ResourceUsage SandboxCgroup::usage() const
 std::optional<std::int64_t> SandboxCgroup::host_tasks() const
 {
     return read_number(root_ / "pids" / parent_.substr(1) / "pids.current");
+}
+
+bool SandboxCgroup::near_task_backstop(std::uint32_t nproc) const
+{
+    // Under gVisor's ptrace platform a program that keeps forking grows host threads
+    // without end (about 700 a second here) while fork() inside already fails at nproc:
+    // a quarter below the backstop leaves some seconds before the crash.
+    auto tasks = host_tasks();
+    return tasks && *tasks >= std::int64_t{runsc_pids_backstop(nproc)} * 3 / 4;
 }
 
 } // namespace sbx::engine

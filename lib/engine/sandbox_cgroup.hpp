@@ -19,6 +19,9 @@ struct ResourceUsage {
     std::optional<std::int64_t> peak_memory_bytes;
 };
 
+/// "run-N", the name of run N's cgroups.
+std::string run_cgroup_name(std::int64_t run_id);
+
 class SandboxCgroup {
   public:
     /// Creates the cgroups of sandbox `name` ("run-12" for a run's, "pool-3" for a pooled
@@ -26,9 +29,13 @@ class SandboxCgroup {
     /// they exist; nullopt when they cannot be made (no v1 hierarchies, or not allowed).
     static std::optional<SandboxCgroup> create(const std::string& instance, const std::string& name,
                                                const std::filesystem::path& root = "/sys/fs/cgroup");
-    /// The cgroups of run `run_id`: create(instance, "run-N").
+    /// The cgroups of run `run_id`: create(instance, run_cgroup_name(run_id)).
     static std::optional<SandboxCgroup> create(const std::string& instance, std::int64_t run_id,
                                                const std::filesystem::path& root = "/sys/fs/cgroup");
+    /// Opens the existing cgroups of sandbox `name` and never makes any; nullopt when none
+    /// is there. Like create(), the object removes them when destroyed unless left in place.
+    static std::optional<SandboxCgroup> open(const std::string& instance, const std::string& name,
+                                             const std::filesystem::path& root = "/sys/fs/cgroup");
     SandboxCgroup(SandboxCgroup&& other) noexcept;
     SandboxCgroup& operator=(SandboxCgroup&&) = delete;
     SandboxCgroup(const SandboxCgroup&) = delete;
@@ -49,6 +56,10 @@ class SandboxCgroup {
     /// Host tasks (processes and threads) of the sandbox now, gVisor's own included, from
     /// the pids hierarchy; nullopt when it is not there.
     std::optional<std::int64_t> host_tasks() const;
+    /// True once the host tasks near the pids backstop of a gVisor sandbox whose programs
+    /// may have `nproc` processes (runsc_pids_backstop), which crashes gVisor outright when
+    /// reached; false when they are not known.
+    bool near_task_backstop(std::uint32_t nproc) const;
     /// How many processes of the sandbox (runsc's, not the engine's monitor) are alive: 0
     /// once a started sandbox has died.
     std::size_t sandbox_processes() const;

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "engine/sandbox_cgroup.hpp"
+#include "engine/sandbox_removal.hpp"
 #include "error.hpp"
 
 namespace sbx::pool {
@@ -77,17 +77,9 @@ void release_sandbox(PoolContext& pool, const store::SandboxRecord& sandbox)
 {
     // Nothing of the run may go on in it: the engine stops it now, and the run need not
     // wait for that to end. (Leaving it to the keeper alone measured slower: its removal
-    // then comes later and lands on the next run.)
-    try {
-        pool.engine.start_remove(sandbox.name).release();
-    } catch (const Error&) {
-        // The engine cannot be asked: its processes die through the cgroups, and the
-        // removal of the spent row tries the engine again and reports.
-        if (auto cgroup = engine::SandboxCgroup::create(pool.settings.instance, cgroup_name(sandbox.id))) {
-            cgroup->leave_in_place();
-            cgroup->kill_processes();
-        }
-    }
+    // then comes later and lands on the next run.) An engine that cannot be asked is
+    // asked again when the spent row's removal comes, which reports.
+    engine::remove_sandbox(pool.engine, sandbox.name, {pool.settings.instance, cgroup_name(sandbox.id)}, std::nullopt);
     store::SandboxStore(pool.db).mark_spent(sandbox.id, store::SandboxState::claimed);
 }
 

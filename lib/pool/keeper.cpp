@@ -65,8 +65,10 @@ Keeper::Keeper(PoolContext& pool, int pid, std::function<void(const std::string&
 
 void Keeper::collect()
 {
-    const bool check_images = collects_++ % image_check_every == 0;
-    for (const auto& action : collect_pool_garbage(pool_, false, pid_, check_images))
+    // The keys are read here rather than on every step: each is a spec built and hashed
+    // per pooled runtime, and they change only with the config, which a keeper reads once.
+    current_ = current_pool(pool_, collects_++ % image_check_every == 0);
+    for (const auto& action : collect_pool_garbage(pool_, current_, false, pid_))
         log_(action.action + " " + action.target + ": " + action.detail);
     next_collect_ = steady_clock::now() + collect_interval;
 }
@@ -99,7 +101,7 @@ bool Keeper::step()
 
     // The runtime that lacks most gets the next sandbox; excess ones (a smaller pool
     // size now) are spent, the newest first.
-    const CurrentPool current = current_pool(pool_, false);
+    const CurrentPool& current = current_;
     const config::Runtime* neediest = nullptr;
     std::int64_t most_lacking = 0;
     const auto now = steady_clock::now();

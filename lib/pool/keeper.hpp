@@ -11,6 +11,7 @@
 #include <string>
 
 #include "pool/pooled_sandbox.hpp"
+#include "pool/staleness.hpp"
 #include "runner/garbage_collector.hpp"
 #include "runner/host_slots.hpp"
 
@@ -45,6 +46,7 @@ class Keeper {
     std::function<void(const std::string&)> log_;
     std::chrono::steady_clock::time_point next_collect_{};
     int collects_ = 0;
+    CurrentPool current_; ///< the pool as configured, read at the last collect()
     /// A runtime whose sandbox could not be made is not tried again before this.
     std::map<std::string, std::chrono::steady_clock::time_point> backoff_;
     std::set<std::int64_t> unremovable_; ///< spent sandboxes whose removal failed, once said

@@ -63,9 +63,14 @@ bool keeper_running(const config::Settings& settings)
 
 std::vector<runner::GcAction> collect_pool_garbage(PoolContext& pool, bool dry_run, int keeper_pid, bool check_images)
 {
+    return collect_pool_garbage(pool, current_pool(pool, check_images), dry_run, keeper_pid);
+}
+
+std::vector<runner::GcAction> collect_pool_garbage(PoolContext& pool, const CurrentPool& current, bool dry_run,
+                                                   int keeper_pid)
+{
     std::vector<runner::GcAction> actions;
     store::SandboxStore store(pool.db);
-    const CurrentPool current = current_pool(pool, check_images);
     const bool keeper_alive = keeper_pid != 0 || keeper_running(pool.settings);
 
     std::set<std::int64_t> kept; // rows that stay, with their container, directory and cgroup

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "pool/pooled_sandbox.hpp"
+#include "pool/staleness.hpp"
 #include "runner/garbage_collector.hpp"
 
 namespace sbx::pool {
@@ -16,6 +17,9 @@ namespace sbx::pool {
 /// `check_images`: ask the engine whether each pooled runtime's image was rebuilt.
 std::vector<runner::GcAction> collect_pool_garbage(PoolContext& pool, bool dry_run, int keeper_pid = 0,
                                                    bool check_images = true);
+/// The same against `current`, the pool as configured now, read by the caller.
+std::vector<runner::GcAction> collect_pool_garbage(PoolContext& pool, const CurrentPool& current, bool dry_run,
+                                                   int keeper_pid);
 
 /// The keeper's lock, run_dir/pool/keeper.lock: held by the keeper for its life.
 std::filesystem::path keeper_lock_path(const config::Settings& settings);

@@ -146,7 +146,7 @@ std::string destroy_sandbox(PoolContext& pool, const store::SandboxRecord& sandb
         problem = e.what();
     }
     // Whatever the engine left running dies through the cgroups, which are then removed.
-    if (auto cgroup = engine::SandboxCgroup::create(pool.settings.instance, cgroup_name(sandbox.id)))
+    if (auto cgroup = engine::SandboxCgroup::open(pool.settings.instance, cgroup_name(sandbox.id)))
         cgroup->kill_processes();
     const fs::path dir = sandbox_dir(pool.settings, sandbox.id);
     runner::unmount_below(dir);

@@ -6,6 +6,17 @@
 
 namespace sbx::runner {
 
+bool engine_may_have_failed(const StageOutcome& outcome)
+{
+    return outcome.why == StageEnd::exited && outcome.status.signal == 0 && outcome.status.code >= 125;
+}
+
+bool cancel_matters(const StageOutcome& outcome)
+{
+    return outcome.why == StageEnd::cancelled ||
+           (outcome.why == StageEnd::exited && outcome.status.shell_code() == 137);
+}
+
 Outcome decide(const StageFacts& facts)
 {
     const config::Limits& limits = facts.limits;

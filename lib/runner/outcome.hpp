@@ -2,6 +2,7 @@
 // From what happened in a stage to what the run's record says: a pure function, so that
 // every rule (SIGKILL near the memory limit is oom, an engine that stopped answering is
 // error, ...) is tested without a sandbox.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,6 +16,23 @@ namespace sbx::runner {
 /// Why a stage ended: by itself, or by sbx for a limit, a cancel, or a sandbox that died
 /// while the engine's CLI still waited on it.
 enum class StageEnd { exited, timed_out, cancelled, output_full, process_limit, sandbox_gone };
+
+/// What a stage's pump saw: how the engine's CLI ended, and why.
+struct StageOutcome {
+    process::ExitStatus status;
+    StageEnd why = StageEnd::exited;
+    std::chrono::milliseconds wall{0};
+};
+
+/// True when the CLI's end may be the engine's own failure rather than the program's, so
+/// that the engine must be asked whether it still answers (StageFacts::engine_gone): the
+/// CLIs' own codes are 125 and up, so a program's usual non-zero exit costs no engine call.
+bool engine_may_have_failed(const StageOutcome& outcome);
+
+/// True when the run's cancel flag and reason can change the outcome (StageFacts'
+/// cancel_requested and cancel_reason): a stage sbx cancelled, or one whose CLI answered
+/// 137, which a kill by `sbx cancel` gives before the flag is seen.
+bool cancel_matters(const StageOutcome& outcome);
 
 struct StageFacts {
     StageEnd why = StageEnd::exited;

@@ -196,10 +196,12 @@ std::int64_t submit(app::AppContext& context, const RunRequest& request)
 void supervise_detached(app::AppContext& context, std::int64_t run_id)
 {
     if (context.supervisor_command.empty())
-        throw Error(ErrorKind::internal, "no supervisor command to detach run " + std::to_string(run_id) + " with");
+        throw Error(ErrorKind::unavailable, "cannot detach run " + std::to_string(run_id) +
+                                                ": sbx-supervise is not installed beside this program or in "
+                                                "../libexec/sbx; run `make install` (or `make` in a build tree)");
     // Everything the child needs is made before fork(): after it only exec-safe calls.
     std::vector<std::string> args = context.supervisor_command;
-    args.insert(args.end(), {"--supervise", std::to_string(run_id)});
+    args.push_back(std::to_string(run_id));
     std::vector<char*> argv;
     argv.reserve(args.size() + 1);
     for (auto& arg : args)

@@ -38,24 +38,15 @@ struct RunRequest {
     std::string via = "api"; ///< the API that asked: "api", "piston", "codapi" (store::RunRecord::via)
 };
 
-// Until every caller says app::AppContext (the merge of parallel branches).
-using RunContext = app::AppContext;
-using app::make_engine;
-using app::open_state;
-
 /// Validates a request, freezes its files into a snapshot and records the run (with its
 /// files) as queued. Throws Error(usage) for a bad request (naming the field),
 /// Error(not_found) for an unknown runtime and Error(limit) when the quota refuses it. The
-/// run does not execute until supervise() or supervise_detached(); runs it supersedes end
+/// run does not execute until supervise() (runner/supervisor.hpp) or supervise_detached(); runs it supersedes end
 /// as cancelled, their supervisors kill their sandboxes.
 std::int64_t submit(app::AppContext& context, const RunRequest& request);
 
-/// Runs a submitted run to its end in this process and returns the final record. `live`
-/// receives output as it comes (the foreground CLI's terminal).
-store::RunRecord supervise(app::AppContext& context, std::int64_t run_id, const OutputRecorder::LiveSink& live = {});
-
 /// Hands a submitted run to a new background process (context.supervisor_command
-/// followed by --supervise ID, in a session of its own) and returns at once; the run goes
+/// followed by the run's id, in a session of its own) and returns at once; the run goes
 /// on after the caller exits. A new program rather than a fork of this one, because an
 /// SQLite connection must not cross fork().
 void supervise_detached(app::AppContext& context, std::int64_t run_id);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "common/sbx_binary.hpp"
 #include "engine/sandbox_etc.hpp"
 #include "error.hpp"
 
@@ -19,17 +20,13 @@ constexpr const char* work_dir = "/work";
 
 fs::path find_sandbox_init()
 {
-    std::error_code ec;
-    fs::path self = fs::read_symlink("/proc/self/exe", ec).parent_path();
-    const fs::path places[] = {self / init_name, (self / ".." / "libexec" / "sbx" / init_name).lexically_normal()};
-    for (const auto& place : places)
-        if (::access(place.c_str(), X_OK) == 0) {
-            if (::access((place.parent_path() / preload_name).c_str(), R_OK) != 0)
-                throw Error(ErrorKind::unavailable, (place.parent_path() / preload_name).string() +
-                                                        " is missing beside " + init_name +
-                                                        "; run `make install` (or `make` in a build tree)");
-            return place;
-        }
+    if (auto place = common::find_sbx_binary(init_name)) {
+        if (::access((place->parent_path() / preload_name).c_str(), R_OK) != 0)
+            throw Error(ErrorKind::unavailable, (place->parent_path() / preload_name).string() + " is missing beside " +
+                                                    init_name + "; run `make install` (or `make` in a build tree)");
+        return *place;
+    }
+    const auto places = common::sbx_binary_places(init_name);
     throw Error(ErrorKind::unavailable, std::string(init_name) + " is not installed: looked for " + places[0].string() +
                                             " and " + places[1].string() +
                                             "; run `make install` (or `make` in a build tree)");

@@ -199,7 +199,7 @@ stop_stack() {
         done
         kill -9 "$pid" 2>/dev/null
     done
-    # Supervisors of this file's runs: `sbx-run --config $SBX_CONFIG ... --supervise ID`.
+    # Supervisors of this file's runs: `sbx-supervise --config $SBX_CONFIG ... ID`.
     for _ in $(seq 100); do
         pids=$(pgrep -f -- "--config $SBX_CONFIG( |$)") || break
         sleep 0.1

@@ -14,6 +14,9 @@ setup() { setup_config; }
     [ "$status" -eq 0 ]
     [[ "$output" == *"runtime     list, show and check the runtime catalog"* ]]
     [[ "$output" == *"config      show effective settings"* ]]
+    # Internal binaries beside the verbs are none.
+    [[ "$output" != *"  init"* ]]
+    [[ "$output" != *"  supervise"* ]]
 }
 
 @test "sbx with no verb shows help and exits 64" {
@@ -48,6 +51,7 @@ setup() { setup_config; }
 @test "installed, the dispatcher finds its verbs in libexec" {
     make -C "$ROOT" -s install DESTDIR="$BATS_TEST_TMPDIR/root" PREFIX=/usr >/dev/null
     [ -x "$BATS_TEST_TMPDIR/root/usr/libexec/sbx/sbx-runtime" ]
+    [ -x "$BATS_TEST_TMPDIR/root/usr/libexec/sbx/sbx-supervise" ]
     [ ! -e "$BATS_TEST_TMPDIR/root/usr/bin/sbx-runtime" ]
     [ -f "$BATS_TEST_TMPDIR/root/usr/share/man/man1/sbx.1" ]
     run "$BATS_TEST_TMPDIR/root/usr/bin/sbx" runtime list

@@ -55,7 +55,7 @@ e2e_teardown() {
     for id in $(timeout 30 sbx ps --format=json 2>/dev/null | jq -r '.[].id' 2>/dev/null); do
         timeout 30 sbx cancel "$id" >/dev/null 2>&1
     done
-    # Detached supervisors run as `sbx-run --config $SBX_CONFIG ... --supervise ID`.
+    # Detached supervisors run as `sbx-supervise --config $SBX_CONFIG ... ID`.
     for _ in $(seq 100); do
         pids=$(pgrep -f -- "--config $SBX_CONFIG( |$)") || break
         sleep 0.1

@@ -47,10 +47,10 @@ wait_for_no_container() {
     return 1
 }
 
-# The pid of the detached supervisor of run ID: `sbx-run --config CONF --supervise ID`
+# The pid of the detached supervisor of run ID: `sbx-supervise --config CONF ... ID`
 # (the record does not show it).
 supervisor_pid() {
-    pgrep -f -- "^[^ ]*sbx-run --config $SBX_CONFIG .*--supervise $1\$"
+    pgrep -f -- "^[^ ]*sbx-supervise --config $SBX_CONFIG( .*)? $1\$"
 }
 
 # With one slot, a second run waits as queued; cancelled there, it ends as cancelled

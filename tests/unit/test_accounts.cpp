@@ -11,6 +11,7 @@
 #include "account/user_json.hpp"
 #include "account/users.hpp"
 #include "error.hpp"
+#include "error_kind.hpp"
 #include "runner/garbage_collector.hpp"
 #include "store/session_store.hpp"
 #include "store/user_store.hpp"
@@ -20,18 +21,9 @@ using namespace sbx;
 using account::Actor;
 using Catch::Matchers::Contains;
 
-namespace {
+using sbx::test::kind_of;
 
-ErrorKind kind_of(const std::function<void()>& body)
-{
-    try {
-        body();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no error thrown");
-    return ErrorKind::internal;
-}
+namespace {
 
 } // namespace
 

@@ -10,11 +10,14 @@
 #include "engine/engine.hpp"
 #include "engine/sandbox_etc.hpp"
 #include "error.hpp"
+#include "error_kind.hpp"
 #include "temp_dir.hpp"
 
 using namespace sbx::engine;
 using Argv = std::vector<std::string>;
 using sbx::process::RecordingRunner;
+
+using sbx::test::kind_of;
 
 namespace {
 
@@ -115,17 +118,6 @@ std::string read_file(const std::filesystem::path& path)
 
 const char* docker_runtimes = R"({"io.containerd.runc.v2":{"path":"runc"},"runc":{"path":"runc"},)"
                               R"("runsc":{"path":"/usr/bin/runsc","runtimeArgs":["--network=none"]}})";
-
-sbx::ErrorKind kind_of(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const sbx::Error& e) {
-        return e.kind();
-    }
-    FAIL("no sbx::Error thrown");
-    return sbx::ErrorKind::internal;
-}
 
 } // namespace
 

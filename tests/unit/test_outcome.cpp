@@ -155,3 +155,25 @@ TEST_CASE("the engine's own failures are error, never the program's", "[outcome]
     CHECK(crashed.end.status == RunStatus::error);
     CHECK(crashed.end.reason.rfind("podman ended by signal 11", 0) == 0);
 }
+
+TEST_CASE("the engine is asked whether it went away only for the CLI's own codes", "[outcome]")
+{
+    auto exited = [](int code, int signal = 0) { return StageOutcome{{code, signal}, StageEnd::exited}; };
+    CHECK_FALSE(engine_may_have_failed(exited(0)));
+    CHECK_FALSE(engine_may_have_failed(exited(124))); // a program's own code
+    CHECK(engine_may_have_failed(exited(125)));
+    CHECK(engine_may_have_failed(exited(137)));
+    CHECK_FALSE(engine_may_have_failed(exited(0, SIGKILL)));              // the CLI killed: said as such
+    CHECK_FALSE(engine_may_have_failed({{137, 0}, StageEnd::timed_out})); // sbx's own kill
+    CHECK_FALSE(engine_may_have_failed({{0, SIGKILL}, StageEnd::sandbox_gone}));
+}
+
+TEST_CASE("a run's cancel flag is read only when it can change the outcome", "[outcome]")
+{
+    CHECK(cancel_matters({{0, SIGKILL}, StageEnd::cancelled}));
+    CHECK(cancel_matters({{137, 0}, StageEnd::exited}));
+    CHECK(cancel_matters({{0, SIGKILL}, StageEnd::exited}));
+    CHECK_FALSE(cancel_matters({{1, 0}, StageEnd::exited}));
+    CHECK_FALSE(cancel_matters({{137, 0}, StageEnd::timed_out}));
+    CHECK_FALSE(cancel_matters({{0, SIGKILL}, StageEnd::output_full}));
+}

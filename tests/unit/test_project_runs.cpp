@@ -4,12 +4,14 @@
 
 #include "account/users.hpp"
 #include "error.hpp"
+#include "error_kind.hpp"
 #include "project/access.hpp"
 #include "project/project_runs.hpp"
 #include "project/projects.hpp"
 #include "runner/run_json.hpp"
 #include "runner/run_plan.hpp"
 #include "runner/snapshot_dir.hpp"
+#include "runner/supervisor.hpp"
 #include "store/run_store.hpp"
 #include "test_world.hpp"
 
@@ -18,18 +20,9 @@ using account::Actor;
 using Catch::Matchers::Contains;
 using store::RunStatus;
 
-namespace {
+using sbx::test::kind_of;
 
-ErrorKind kind_of(const std::function<void()>& body)
-{
-    try {
-        body();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no error thrown");
-    return ErrorKind::internal;
-}
+namespace {
 
 struct Runs : test::World {
     explicit Runs(std::vector<std::string> overrides = {}) : World(std::move(overrides))

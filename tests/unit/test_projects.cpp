@@ -2,6 +2,7 @@
 
 #include "account/users.hpp"
 #include "error.hpp"
+#include "error_kind.hpp"
 #include "project/access.hpp"
 #include "project/projects.hpp"
 #include "store/user_store.hpp"
@@ -12,18 +13,9 @@ using account::Actor;
 using Catch::Matchers::Contains;
 using project::Access;
 
-namespace {
+using sbx::test::kind_of;
 
-ErrorKind kind_of(const std::function<void()>& body)
-{
-    try {
-        body();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no error thrown");
-    return ErrorKind::internal;
-}
+namespace {
 
 struct People : test::World {
     explicit People(std::vector<std::string> overrides = {}) : World(std::move(overrides))

@@ -12,12 +12,15 @@
 #include "engine/engine.hpp"
 #include "engine/runsc_exec.hpp"
 #include "error.hpp"
+#include "error_kind.hpp"
 #include "temp_dir.hpp"
 
 using namespace sbx::engine;
 using Argv = std::vector<std::string>;
 using nlohmann::json;
 using sbx::process::RecordingRunner;
+
+using sbx::test::kind_of;
 
 namespace {
 
@@ -45,17 +48,6 @@ const std::string docker_sandbox =
              "--log-format=json", "--network=none", "--log-fd=3", "boot", "--proc-mount-sync-fd=22",
              "--bundle=/var/run/docker/containerd/daemon/io.containerd.runtime.v2.task/moby/" + docker_id, "--cpu-num",
              "2", "--stdio-fds=14", docker_id});
-
-sbx::ErrorKind kind_of(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const sbx::Error& e) {
-        return e.kind();
-    }
-    FAIL("no sbx::Error thrown");
-    return sbx::ErrorKind::internal;
-}
 
 std::string message_of(const std::function<void()>& f)
 {

@@ -47,6 +47,9 @@ nlohmann::json runtime_json(const Runtime& runtime)
     json["limits"] = limits_json(runtime.limits);
     json["faq"] = faq_json(runtime.faq);
     json["source"] = runtime.source;
+    json["aliases"] = runtime.aliases;
+    json["pool"] = {{"size", runtime.pool_size ? nlohmann::json(*runtime.pool_size) : nlohmann::json(nullptr)},
+                    {"warmup", runtime.pool_warmup}};
     return json;
 }
 

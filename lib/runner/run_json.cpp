@@ -32,6 +32,7 @@ nlohmann::json run_json(store::RunStore& runs, const store::RunRecord& run)
         {"oci_runtime", text_or_null(run.oci_runtime)},
         {"pooled", run.pooled},
         {"pool_miss", text_or_null(run.pool_miss)},
+        {"sandbox", text_or_null(run.container)},
         {"via", run.via},
         {"status", store::status_name(run.status)},
         {"stage", text_or_null(run.stage)},

@@ -26,6 +26,11 @@ setup() { setup_config; }
     [[ "$output" == *'fmt.Println("Hello, world!")'* ]]
     run sbx runtime show go-1.19 --format=json
     [[ $(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)["limits"]["compile_time"])') == "2m" ]]
+    # Its pool: no size of its own (the settings' pool.size), no warm-up; python's has both.
+    [[ $(jq -c .pool <<<"$output") == '{"size":null,"warmup":[]}' ]]
+    run sbx runtime show python-3.11 --format=json
+    [[ $(jq -c .pool <<<"$output") == '{"size":2,"warmup":["python3","-c","pass"]}' ]]
+    [[ $(jq -c '.aliases | index("py") != null' <<<"$output") == true ]]
 }
 
 @test "runtime show of an unknown id exits 66 with a suggestion" {

@@ -105,6 +105,7 @@ same_as_cold_for_every_runtime() {
         [ "$(field "$warm" pooled)" = true ] || { echo "$runtime: not pooled: $(field "$warm" pool_miss)"; return 1; }
         [ "$(field "$warm" status)" = succeeded ]
         [ "$(field "$warm" exit_code)" = 0 ]
+        [[ $(field "$warm" sandbox) == "sbx-$INSTANCE-pool-"* ]] || { echo "$runtime: sandbox $(field "$warm" sandbox)"; return 1; }
         [ "$(field "$warm" cpu_ms)" != null ]
         [ "$(field "$warm" peak_memory_bytes)" != null ]
     done

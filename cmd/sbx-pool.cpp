@@ -22,10 +22,24 @@ const char* usage = "usage: sbx pool [status] [--format text|json]\n"
                     "       sbx pool drain [--format text|json]\n";
 
 std::atomic<bool> stop_requested{false};
+std::atomic<bool> reload_requested{false};
+std::atomic<bool> wake{false}; // either of the two: the keeper's loop ends
 
 extern "C" void request_stop(int)
 {
     stop_requested = true;
+    wake = true;
+}
+
+extern "C" void request_reload(int)
+{
+    reload_requested = true;
+    wake = true;
+}
+
+void log_line(const std::string& line)
+{
+    std::cerr << "sbx-pool: " << line << std::endl;
 }
 
 int status(cli::Session& session, const cli::CommonOptions& common)
@@ -63,22 +77,45 @@ int status(cli::Session& session, const cli::CommonOptions& common)
     return 0;
 }
 
-int keep(cli::Session& session)
+int keep(const cli::CommonOptions& common)
 {
-    auto lock = pool::lock_keeper(session.settings());
-    auto engine = sbx::app::make_engine(session.settings());
-    pool::PoolContext context{session.settings(), session.context().catalog, session.db(), *engine,
-                              sbx::runner::find_sandbox_init()};
+    auto session = std::make_unique<cli::Session>(common);
+    auto lock = pool::lock_keeper(session->settings());
+    const auto run_dir = session->settings().run_dir;
     struct sigaction action {};
     action.sa_handler = request_stop;
     sigaction(SIGTERM, &action, nullptr);
     sigaction(SIGINT, &action, nullptr);
-    pool::Keeper keeper(context, static_cast<int>(getpid()),
-                        [](const std::string& line) { std::cerr << "sbx-pool: " << line << std::endl; });
-    std::cerr << "sbx-pool: keeping the pool of " << session.settings().run_dir.string() << " (pid " << getpid() << ")"
-              << std::endl;
-    keeper.run(stop_requested);
-    std::cerr << "sbx-pool: stopped; the next keeper adopts what is ready" << std::endl;
+    action.sa_handler = request_reload;
+    sigaction(SIGHUP, &action, nullptr);
+    log_line("keeping the pool of " + run_dir.string() + " (pid " + std::to_string(getpid()) + ")");
+    while (!stop_requested) {
+        {
+            auto engine = sbx::app::make_engine(session->settings());
+            pool::PoolContext context{session->settings(), session->context().catalog, session->db(), *engine,
+                                      sbx::runner::find_sandbox_init()};
+            pool::Keeper keeper(context, static_cast<int>(getpid()), log_line);
+            keeper.run(wake);
+        }
+        wake = false;
+        if (stop_requested || !reload_requested.exchange(false))
+            continue;
+        // SIGHUP: the config again. The new keeper adopts the ready sandboxes that still
+        // fit it and replaces the others; a config that does not load changes nothing.
+        try {
+            auto fresh = std::make_unique<cli::Session>(common);
+            if (fresh->settings().run_dir != run_dir)
+                log_line("reload: run_dir is now " + fresh->settings().run_dir.string() +
+                         "; restart the keeper to keep that pool; going on with " + run_dir.string());
+            else {
+                session = std::move(fresh);
+                log_line("reloaded the config");
+            }
+        } catch (const std::exception& e) {
+            log_line(std::string("reload refused, the config stays as it was: ") + e.what());
+        }
+    }
+    log_line("stopped; the next keeper adopts what is ready");
     return 0;
 }
 
@@ -107,9 +144,9 @@ int main_body(int argc, char** argv)
     std::string verb = parsed->empty() ? "status" : cli::take_subcommand(*parsed, {"status", "keep", "drain"});
     if (!parsed->empty())
         throw sbx::Error(sbx::ErrorKind::usage, "unexpected argument '" + parsed->front() + "'");
-    cli::Session session(common);
     if (verb == "keep")
-        return keep(session);
+        return keep(common);
+    cli::Session session(common);
     if (verb == "drain")
         return drain(session, common);
     return status(session, common);

@@ -16,3 +16,4 @@ teardown() { pool_teardown; }
 @test "podman: pool: a run with limits that shape the sandbox goes cold and says why" { other_limits_go_cold; }
 @test "podman: pool: kill -9 of the keeper mid-refill, then gc: nothing leaks, runs still work" { keeper_killed_mid_refill; }
 @test "podman: pool: a restarted keeper adopts what it finds; stale sandboxes are replaced" { restart_adopts_and_ages; }
+@test "podman: pool: SIGHUP reloads the keeper's config; one that does not load is refused and changes nothing" { reload_on_hangup; }

@@ -265,3 +265,24 @@ pooled_hostile() {
     first=$(sbx ps --all --limit 1000 --format=json | jq -r '.[-1] | "\(.id) \(.pooled) \(.pool_miss)"')
     [[ $first == *" true "* ]] || { echo "the hostile run was not pooled: $first"; return 1; }
 }
+
+# SIGHUP: the keeper reads its config again. A runtime given a pool gets one, and a
+# config that no longer loads is refused with the error, the pool kept as it was.
+reload_on_hangup() {
+    start_keeper 0
+    wait_for_ready python-3.11 2
+    [ "$(pool_figure bash-5.2 ready)" = 0 ]
+    local bash_toml=${SBX_CONFIG%/*}/runtimes.d/bash-5.2.toml
+    sed -i 's/^\[pool\]$/[pool]\nsize = 1/' "$bash_toml"
+    grep -qx "size = 1" "$bash_toml"
+    kill -HUP "$KEEPER"
+    wait_for_ready bash-5.2 1 60
+    grep -q "reloaded the config" "$BATS_TEST_TMPDIR/keeper.log"
+    echo "this is not toml" >>"$SBX_CONFIG"
+    kill -HUP "$KEEPER"
+    for _ in $(seq 100); do grep -q "reload refused" "$BATS_TEST_TMPDIR/keeper.log" && break; sleep 0.1; done
+    grep "reload refused" "$BATS_TEST_TMPDIR/keeper.log" | grep -q "sbx.toml:"
+    kill -0 "$KEEPER"
+    [ "$(pool_figure bash-5.2 ready)" = 1 ]
+    [ "$(pool_figure python-3.11 ready)" = 2 ]
+}

@@ -137,6 +137,9 @@ struct RunFilter {
     std::size_t limit = 100;
 };
 
+/// The runs table and what hangs off it. One class in several files: a run's life in
+/// run_store.cpp, admission in run_admission.cpp, output in run_output.cpp, figures in
+/// run_stats.cpp, retention in run_retention.cpp.
 class RunStore {
   public:
     explicit RunStore(Database& db) : db_(db) {}

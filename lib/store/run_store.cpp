@@ -75,19 +75,27 @@ bool is_final(RunStatus status) noexcept
     return status != RunStatus::queued && status != RunStatus::building && status != RunStatus::running;
 }
 
+void RunStore::in_transaction(const char* what, const std::function<void()>& body)
+{
+    guarded(what, [&] {
+        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        body();
+        transaction.commit();
+    });
+}
+
 CreatedRun RunStore::create(const NewRun& run)
+{
+    CreatedRun created;
+    in_transaction("create a run", [&] { created.id = insert(run); });
+    return created;
+}
+
+std::int64_t RunStore::insert(const NewRun& run)
 {
     if (run.oci_runtime.empty())
         throw Error(ErrorKind::internal, "a run must be recorded with the OCI runtime it will run under");
     return guarded("create a run", [&] {
-        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        if (run.max_per_hour && run.user_id &&
-            count_started_since(*run.user_id, std::chrono::system_clock::now() - std::chrono::hours(1)) >=
-                *run.max_per_hour)
-            throw Error(ErrorKind::limit,
-                        "you started " + std::to_string(*run.max_per_hour) +
-                            " runs in the last hour, as many as your quota allows; try again later",
-                        "runs_per_hour");
         SQLite::Statement q(
             db_.sql(), "INSERT INTO runs (project_id, runtime, engine, status, limits, request, user_id, "
                        "memory_bytes, cpus, admitted, oci_runtime) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)");
@@ -102,48 +110,35 @@ CreatedRun RunStore::create(const NewRun& run)
         q.bind(9, run.admitted ? 1 : 0);
         q.bind(10, run.oci_runtime);
         q.exec();
-        CreatedRun created{db_.sql().getLastInsertRowid(), {}};
+        std::int64_t id = db_.sql().getLastInsertRowid();
         SQLite::Statement file(db_.sql(), "INSERT INTO run_files (run_id, path, content) VALUES (?, ?, ?)");
         for (const auto& f : run.files) {
-            file.bind(1, created.id);
+            file.bind(1, id);
             file.bind(2, f.path);
             file.bind(3, f.content.data(), static_cast<int>(f.content.size()));
             file.exec();
             file.reset();
         }
-        if (run.supersede && run.project_id) {
-            std::string reason = "replaced by run " + std::to_string(created.id);
-            SQLite::Statement older(db_.sql(), std::string("SELECT id FROM runs WHERE project_id = ? AND user_id IS ? "
-                                                           "AND id != ? AND status IN ") +
-                                                   unfinished_sql);
-            older.bind(1, *run.project_id);
-            bind_optional(older, 2, run.user_id);
-            older.bind(3, created.id);
-            std::vector<std::int64_t> ids;
-            while (older.executeStep())
-                ids.push_back(older.getColumn(0).getInt64());
-            for (auto id : ids) {
-                cancel_in_transaction(id, reason);
-                created.superseded.push_back(get(id));
-            }
-        }
-        if (run.max_unfinished && run.user_id) {
-            SQLite::Statement busy(db_.sql(), std::string("SELECT count(*) FROM runs WHERE user_id = ? AND id != ? "
-                                                          "AND cancel_requested = 0 AND status IN ") +
-                                                  unfinished_sql);
-            busy.bind(1, *run.user_id);
-            busy.bind(2, created.id);
-            busy.executeStep();
-            auto count = busy.getColumn(0).getInt64();
-            if (count >= *run.max_unfinished)
-                throw Error(ErrorKind::limit,
-                            "you have " + std::to_string(count) +
-                                " runs going, as many as your quota allows; wait for one to end "
-                                "or cancel one",
-                            "max_concurrent_runs");
-        }
-        transaction.commit();
-        return created;
+        return id;
+    });
+}
+
+std::vector<std::int64_t> RunStore::supersede(std::int64_t project_id, std::optional<std::int64_t> user_id,
+                                              std::int64_t except, const std::string& reason)
+{
+    return guarded("supersede runs", [&] {
+        SQLite::Statement older(db_.sql(), std::string("SELECT id FROM runs WHERE project_id = ? AND user_id IS ? "
+                                                       "AND id != ? AND status IN ") +
+                                               unfinished_sql);
+        older.bind(1, project_id);
+        bind_optional(older, 2, user_id);
+        older.bind(3, except);
+        std::vector<std::int64_t> ids;
+        while (older.executeStep())
+            ids.push_back(older.getColumn(0).getInt64());
+        for (auto id : ids)
+            cancel_in_transaction(id, reason);
+        return ids;
     });
 }
 

@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "account/admission.hpp"
 #include "account/users.hpp"
 #include "error.hpp"
 #include "project/access.hpp"
@@ -137,20 +138,82 @@ TEST_CASE("admission: a user's runs fit their concurrency, memory and CPU quota"
     auto a = make(400, 0.5);
     auto b = make(400, 0.5);
     auto c = make(100, 0.25);
-    CHECK(runs.admit(a, quota) == store::AdmitResult::admitted);
-    CHECK(runs.admit(b, quota) == store::AdmitResult::admitted);
-    CHECK(runs.admit(c, quota) == store::AdmitResult::wait); // two already
+    CHECK(account::admit(runs, a, quota) == account::AdmitResult::admitted);
+    CHECK(account::admit(runs, b, quota) == account::AdmitResult::admitted);
+    CHECK(account::admit(runs, c, quota) == account::AdmitResult::wait); // two already
     runs.finish(a, {.status = RunStatus::succeeded});
-    CHECK(runs.admit(c, quota) == store::AdmitResult::admitted); // a's share came back
+    CHECK(account::admit(runs, c, quota) == account::AdmitResult::admitted); // a's share came back
 
     auto d = make(700, 0.25);
     runs.finish(b, {.status = RunStatus::failed});
-    CHECK(runs.admit(d, {5, 1000, 4}) == store::AdmitResult::admitted);
+    CHECK(account::admit(runs, d, {5, 1000, 4}) == account::AdmitResult::admitted);
     auto e = make(300, 0.25); // 100 + 700 + 300 > 1000
-    CHECK(runs.admit(e, {5, 1000, 4}) == store::AdmitResult::wait);
-    CHECK(runs.admit(e, {5, 2000, 0.5}) == store::AdmitResult::wait); // 0.25 * 3 > 0.5 CPUs
+    CHECK(account::admit(runs, e, {5, 1000, 4}) == account::AdmitResult::wait);
+    CHECK(account::admit(runs, e, {5, 2000, 0.5}) == account::AdmitResult::wait); // 0.25 * 3 > 0.5 CPUs
     runs.request_cancel(e, "gave up");
-    CHECK(runs.admit(e, {5, 2000, 4}) == store::AdmitResult::ended);
+    CHECK(account::admit(runs, e, {5, 2000, 4}) == account::AdmitResult::ended);
+}
+
+TEST_CASE("admission: concurrent supervisors never overcommit a quota", "[project-runs][quota][race]")
+{
+    Runs w;
+    constexpr int waiting = 12;
+    std::vector<std::int64_t> ids;
+    store::RunStore runs(*w.db);
+    for (int i = 0; i < waiting; ++i) {
+        store::NewRun run{std::nullopt, "python-3.11", "podman", "{}", "{}"};
+        run.oci_runtime = "runsc";
+        run.user_id = w.alice.user_id;
+        run.memory_bytes = 100;
+        run.cpus = 0.5;
+        run.admitted = false;
+        ids.push_back(runs.create(run).id);
+    }
+    const store::Admission quota{3, 1000, 4};
+    std::vector<account::AdmitResult> results(waiting);
+    std::vector<std::string> errors(waiting);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < waiting; ++i)
+        threads.emplace_back([&, i] {
+            try {
+                store::Database db(w.settings.database); // one connection each, as supervisors have
+                store::RunStore own(db);
+                results[i] = account::admit(own, ids[i], quota);
+            } catch (const std::exception& e) {
+                errors[i] = e.what();
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    for (const auto& e : errors)
+        CHECK(e.empty());
+    CHECK(std::count(results.begin(), results.end(), account::AdmitResult::admitted) == 3);
+    CHECK(runs.admitted_usage(w.alice.user_id).runs == 3);
+}
+
+TEST_CASE("the hourly quota holds for runs started together", "[project-runs][quota][race]")
+{
+    Runs w({"quotas.runs_per_hour=4"});
+    auto p = project::create_project(w.context, w.alice, "app", "python-3.11", false);
+    project::put_file(w.context, w.alice, p, "main.py", "print(1)\n");
+    constexpr int starts = 12;
+    std::vector<std::string> errors(starts);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < starts; ++i)
+        threads.emplace_back([&, i] {
+            try {
+                store::Database db(w.settings.database);
+                runner::RunContext context{w.settings, w.catalog, db};
+                project::submit_project_run(context, w.alice, p, {});
+            } catch (const Error& e) {
+                errors[i] = e.field();
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    CHECK(std::count(errors.begin(), errors.end(), "") == 4);
+    CHECK(std::count(errors.begin(), errors.end(), "runs_per_hour") == starts - 4);
+    CHECK(store::RunStore(*w.db).list({.project_id = p.id}).size() == 4);
 }
 
 TEST_CASE("quota refusals say which limit", "[project-runs][quota]")

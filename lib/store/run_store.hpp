@@ -71,7 +71,7 @@ struct NewRun {
     std::optional<std::int64_t> user_id;
     std::int64_t memory_bytes = 0;
     double cpus = 0;
-    bool admitted = true; ///< false: waits for admit() before it may start
+    bool admitted = true; ///< false: waits for account::admit() before it may start
     std::vector<RunFileRecord> files;
     /// The OCI runtime its sandbox will run under, as configured (e.g. "runsc"); required.
     std::string oci_runtime;

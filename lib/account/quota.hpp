@@ -1,5 +1,6 @@
 #pragma once
 // The quota a user is held to: the config's [quotas] with the user's own overrides.
+#include "account/admission.hpp"
 #include "config/settings.hpp"
 #include "store/run_store.hpp"
 #include "store/user_store.hpp"
@@ -10,7 +11,7 @@ config::Quotas effective_quota(const config::Quotas& defaults, const store::Quot
 
 /// What the user a run belongs to may use.
 struct RunQuota {
-    store::Admission admission;
+    Admission admission;
     std::uint32_t runs_per_hour = 0;
     bool refuse_when_busy = false; ///< false: a run beyond max_runs waits as queued
 };

@@ -1,6 +1,7 @@
 #pragma once
 // sbx.toml: every setting, its default, and where each effective value came from.
 // Precedence: defaults < file < SBX_* environment < --set KEY=VALUE flags.
+// The keys, their defaults and ranges are one table, in settings_keys.cpp.
 #include <chrono>
 #include <cstdint>
 #include <filesystem>

@@ -79,6 +79,31 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text)
     return std::chrono::milliseconds(static_cast<std::int64_t>(*ms));
 }
 
+std::optional<std::int64_t> parse_integer(std::string_view text)
+{
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+std::optional<double> parse_decimal(std::string_view text)
+{
+    double value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+std::optional<bool> parse_boolean(std::string_view text)
+{
+    if (text == "true" || text == "false")
+        return text == "true";
+    return std::nullopt;
+}
+
 std::string format_bytes(std::uint64_t bytes)
 {
     static constexpr const char* units[] = {"", "K", "M", "G", "T"};

@@ -88,8 +88,8 @@ RunPlan read_plan(const std::filesystem::path& root)
         if (json.contains("admission")) {
             const auto& a = json.at("admission");
             plan.admission =
-                store::Admission{a.at("max_runs").get<std::uint32_t>(), a.at("max_memory_bytes").get<std::int64_t>(),
-                                 a.at("max_cpus").get<double>()};
+                account::Admission{a.at("max_runs").get<std::uint32_t>(), a.at("max_memory_bytes").get<std::int64_t>(),
+                                   a.at("max_cpus").get<double>()};
         }
         return plan;
     } catch (const nlohmann::json::exception& e) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "account/admission.hpp"
 #include "config/settings.hpp"
 #include "process/fd.hpp"
 #include "store/run_store.hpp"
@@ -20,7 +21,7 @@ struct RunPlan {
     bool has_stdin = false;
     config::Limits limits;
     /// The quota the run waits to fit in before it starts; none for the admin's shell.
-    std::optional<store::Admission> admission;
+    std::optional<account::Admission> admission;
 
     /// The snapshot's stdin file, or an empty fd when the run has no stdin.
     process::UniqueFd open_stdin(const std::filesystem::path& root) const;

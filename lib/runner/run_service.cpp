@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "account/admission.hpp"
 #include "common/project_path.hpp"
 #include "config/config_json.hpp"
 #include "config/units.hpp"
@@ -94,7 +95,7 @@ void validate(const RunRequest& request, const config::Settings& settings)
 }
 
 // A run that could never fit the quota. The hourly count and concurrency are settled in
-// RunStore::create (refuse) or admit() (queue), atomically.
+// submit()'s transaction (refuse) or by account::admit() (queue), atomically.
 void check_quota(const account::RunQuota& quota, const config::Limits& limits)
 {
     const auto& admission = quota.admission;
@@ -166,18 +167,28 @@ std::int64_t submit(app::AppContext& context, const RunRequest& request)
     record.via = request.via;
     record.memory_bytes = static_cast<std::int64_t>(plan.limits.memory);
     record.cpus = plan.limits.cpus;
-    record.supersede = request.supersede;
     for (const auto& file : request.files)
         record.files.push_back({file.name, file.content});
-    if (request.quota && request.user_id) {
-        check_quota(*request.quota, plan.limits);
-        record.max_per_hour = request.quota->runs_per_hour;
-        plan.admission = request.quota->admission;
+    const account::RunQuota* quota = request.quota && request.user_id ? &*request.quota : nullptr;
+    if (quota) {
+        check_quota(*quota, plan.limits);
+        plan.admission = quota->admission;
         record.admitted = false;
-        if (request.quota->refuse_when_busy)
-            record.max_unfinished = request.quota->admission.max_runs;
     }
-    std::int64_t id = runs.create(record).id;
+    // Counted, decided and written in one transaction: runs started together cannot all
+    // slip past the hourly quota, and of concurrent starts of a project one survives.
+    std::int64_t id = 0;
+    runs.in_transaction("create a run", [&] {
+        if (quota)
+            account::check_runs_per_hour(
+                runs.count_started_since(*request.user_id, std::chrono::system_clock::now() - std::chrono::hours(1)),
+                quota->runs_per_hour);
+        id = runs.insert(record);
+        if (request.supersede && request.project_id)
+            runs.supersede(*request.project_id, request.user_id, id, "replaced by run " + std::to_string(id));
+        if (quota && quota->refuse_when_busy)
+            account::check_concurrent(runs.count_going(*request.user_id, id), quota->admission.max_runs);
+    });
     try {
         SnapshotDir snapshot(context.settings.run_dir, id);
         for (const auto& file : request.files)

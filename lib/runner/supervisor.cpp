@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "account/admission.hpp"
 #include "engine/sandbox_cgroup.hpp"
 #include "engine/sandbox_removal.hpp"
 #include "error.hpp"
@@ -167,10 +168,10 @@ bool Supervisor::wait_for_admission()
     if (!plan_.admission)
         return true;
     for (;;) {
-        switch (runs_.admit(id_, *plan_.admission)) {
-        case store::AdmitResult::admitted: return true;
-        case store::AdmitResult::ended: return false;
-        case store::AdmitResult::wait: break;
+        switch (account::admit(runs_, id_, *plan_.admission)) {
+        case account::AdmitResult::admitted: return true;
+        case account::AdmitResult::ended: return false;
+        case account::AdmitResult::wait: break;
         }
         std::this_thread::sleep_for(wait_interval);
     }

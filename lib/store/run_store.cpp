@@ -1,12 +1,15 @@
+// A run's record and its life: created queued with its files, advanced, ended once,
+// cancelled; read back one by one or as lists. Admission, output, figures and retention
+// are RunStore's other files (run_admission.cpp, run_output.cpp, run_stats.cpp,
+// run_retention.cpp).
 #include "store/run_store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <algorithm>
 #include <array>
-#include <ctime>
 
 #include "error.hpp"
+#include "store/run_rows.hpp"
 #include "store/sqlite_access.hpp"
 
 namespace sbx::store {
@@ -14,12 +17,10 @@ namespace {
 
 constexpr std::array status_names = {"queued",  "building", "running",      "succeeded", "failed",
                                      "timeout", "oom",      "output-limit", "cancelled", "error"};
-constexpr std::array stream_names = {"stdout", "stderr", "sbx"};
 
-// The statuses a run can still leave, as an SQL list; kept beside is_final().
-constexpr const char* unfinished_sql = "('queued', 'building', 'running')";
+} // namespace
 
-constexpr const char* columns =
+const char* const run_columns =
     "id, project_id, runtime, engine, status, stage, reason, exit_code, signal, created_at, "
     "coalesce(started_at, ''), coalesce(finished_at, ''), wall_ms, cpu_ms, peak_memory_bytes, limits, request, "
     "supervisor_pid, container, output_bytes, cancel_requested, user_id, memory_bytes, cpus, admitted, oci_runtime, "
@@ -60,18 +61,6 @@ RunRecord read_record(SQLite::Statement& q)
     return r;
 }
 
-std::string iso_utc(std::chrono::system_clock::time_point at)
-{
-    std::time_t t = std::chrono::system_clock::to_time_t(at);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-    return text;
-}
-
-} // namespace
-
 const char* status_name(RunStatus status) noexcept
 {
     return status_names[static_cast<std::size_t>(status)];
@@ -87,24 +76,27 @@ bool is_final(RunStatus status) noexcept
     return status != RunStatus::queued && status != RunStatus::building && status != RunStatus::running;
 }
 
-const char* stream_name(Stream stream) noexcept
+void RunStore::in_transaction(const char* what, const std::function<void()>& body)
 {
-    return stream_names[static_cast<std::size_t>(stream)];
+    guarded(what, [&] {
+        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
+        body();
+        transaction.commit();
+    });
 }
 
 CreatedRun RunStore::create(const NewRun& run)
 {
+    CreatedRun created;
+    in_transaction("create a run", [&] { created.id = insert(run); });
+    return created;
+}
+
+std::int64_t RunStore::insert(const NewRun& run)
+{
     if (run.oci_runtime.empty())
         throw Error(ErrorKind::internal, "a run must be recorded with the OCI runtime it will run under");
     return guarded("create a run", [&] {
-        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        if (run.max_per_hour && run.user_id &&
-            count_started_since(*run.user_id, std::chrono::system_clock::now() - std::chrono::hours(1)) >=
-                *run.max_per_hour)
-            throw Error(ErrorKind::limit,
-                        "you started " + std::to_string(*run.max_per_hour) +
-                            " runs in the last hour, as many as your quota allows; try again later",
-                        "runs_per_hour");
         SQLite::Statement q(
             db_.sql(),
             "INSERT INTO runs (project_id, runtime, engine, status, limits, request, user_id, "
@@ -121,48 +113,35 @@ CreatedRun RunStore::create(const NewRun& run)
         q.bind(10, run.oci_runtime);
         q.bind(11, run.via);
         q.exec();
-        CreatedRun created{db_.sql().getLastInsertRowid(), {}};
+        std::int64_t id = db_.sql().getLastInsertRowid();
         SQLite::Statement file(db_.sql(), "INSERT INTO run_files (run_id, path, content) VALUES (?, ?, ?)");
         for (const auto& f : run.files) {
-            file.bind(1, created.id);
+            file.bind(1, id);
             file.bind(2, f.path);
             file.bind(3, f.content.data(), static_cast<int>(f.content.size()));
             file.exec();
             file.reset();
         }
-        if (run.supersede && run.project_id) {
-            std::string reason = "replaced by run " + std::to_string(created.id);
-            SQLite::Statement older(db_.sql(), std::string("SELECT id FROM runs WHERE project_id = ? AND user_id IS ? "
-                                                           "AND id != ? AND status IN ") +
-                                                   unfinished_sql);
-            older.bind(1, *run.project_id);
-            bind_optional(older, 2, run.user_id);
-            older.bind(3, created.id);
-            std::vector<std::int64_t> ids;
-            while (older.executeStep())
-                ids.push_back(older.getColumn(0).getInt64());
-            for (auto id : ids) {
-                cancel_in_transaction(id, reason);
-                created.superseded.push_back(get(id));
-            }
-        }
-        if (run.max_unfinished && run.user_id) {
-            SQLite::Statement busy(db_.sql(), std::string("SELECT count(*) FROM runs WHERE user_id = ? AND id != ? "
-                                                          "AND cancel_requested = 0 AND status IN ") +
-                                                  unfinished_sql);
-            busy.bind(1, *run.user_id);
-            busy.bind(2, created.id);
-            busy.executeStep();
-            auto count = busy.getColumn(0).getInt64();
-            if (count >= *run.max_unfinished)
-                throw Error(ErrorKind::limit,
-                            "you have " + std::to_string(count) +
-                                " runs going, as many as your quota allows; wait for one to end "
-                                "or cancel one",
-                            "max_concurrent_runs");
-        }
-        transaction.commit();
-        return created;
+        return id;
+    });
+}
+
+std::vector<std::int64_t> RunStore::supersede(std::int64_t project_id, std::optional<std::int64_t> user_id,
+                                              std::int64_t except, const std::string& reason)
+{
+    return guarded("supersede runs", [&] {
+        SQLite::Statement older(db_.sql(), std::string("SELECT id FROM runs WHERE project_id = ? AND user_id IS ? "
+                                                       "AND id != ? AND status IN ") +
+                                               unfinished_sql);
+        older.bind(1, project_id);
+        bind_optional(older, 2, user_id);
+        older.bind(3, except);
+        std::vector<std::int64_t> ids;
+        while (older.executeStep())
+            ids.push_back(older.getColumn(0).getInt64());
+        for (auto id : ids)
+            cancel_in_transaction(id, reason);
+        return ids;
     });
 }
 
@@ -181,93 +160,10 @@ std::vector<RunFileRecord> RunStore::files(std::int64_t id)
     });
 }
 
-AdmitResult RunStore::admit(std::int64_t id, const Admission& admission)
-{
-    return guarded("admit a run", [&] {
-        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        RunRecord run = get(id);
-        if (is_final(run.status))
-            return AdmitResult::ended;
-        if (run.admitted)
-            return AdmitResult::admitted;
-        SQLite::Statement q(db_.sql(), std::string("SELECT count(*), coalesce(sum(memory_bytes), 0), "
-                                                   "coalesce(sum(cpus), 0) FROM runs WHERE user_id IS ? AND "
-                                                   "admitted = 1 AND status IN ") +
-                                           unfinished_sql);
-        bind_optional(q, 1, run.user_id);
-        q.executeStep();
-        auto count = q.getColumn(0).getInt64();
-        auto memory = q.getColumn(1).getInt64();
-        double cpus = q.getColumn(2).getDouble();
-        constexpr double epsilon = 1e-9;
-        if (count >= static_cast<std::int64_t>(admission.max_runs) ||
-            memory + run.memory_bytes > admission.max_memory_bytes || cpus + run.cpus > admission.max_cpus + epsilon)
-            return AdmitResult::wait;
-        SQLite::Statement mark(db_.sql(), "UPDATE runs SET admitted = 1 WHERE id = ?");
-        mark.bind(1, id);
-        mark.exec();
-        transaction.commit();
-        return AdmitResult::admitted;
-    });
-}
-
-RunStats RunStore::stats(const std::vector<double>& bounds_s)
-{
-    return guarded("read run figures", [&] {
-        RunStats stats;
-        SQLite::Statement q(
-            db_.sql(), "SELECT runtime, engine, oci_runtime, status, via, count(*) FROM runs GROUP BY 1, 2, 3, 4, 5");
-        while (q.executeStep()) {
-            stats.by_status.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                                       q.getColumn(2).getString(), q.getColumn(3).getString(),
-                                       q.getColumn(4).getString(), q.getColumn(5).getInt64()});
-            if (stats.by_status.back().status == "queued")
-                stats.queued += stats.by_status.back().runs;
-            else if (!is_final(parse_status(stats.by_status.back().status)))
-                stats.active += stats.by_status.back().runs;
-        }
-        SQLite::Statement bucket(db_.sql(), "SELECT count(*) FROM runs WHERE wall_ms IS NOT NULL AND wall_ms <= ?");
-        for (double bound : bounds_s) {
-            bucket.bind(1, static_cast<std::int64_t>(bound * 1000));
-            bucket.executeStep();
-            stats.wall_buckets.push_back(bucket.getColumn(0).getInt64());
-            bucket.reset();
-        }
-        SQLite::Statement total(db_.sql(),
-                                "SELECT count(*), coalesce(sum(wall_ms), 0) FROM runs WHERE wall_ms IS NOT NULL");
-        total.executeStep();
-        stats.wall_count = total.getColumn(0).getInt64();
-        stats.wall_sum_s = static_cast<double>(total.getColumn(1).getInt64()) / 1000.0;
-        return stats;
-    });
-}
-
-std::int64_t RunStore::count_unfinished(std::int64_t user_id)
-{
-    return guarded("count runs", [&] {
-        SQLite::Statement q(db_.sql(),
-                            std::string("SELECT count(*) FROM runs WHERE user_id = ? AND status IN ") + unfinished_sql);
-        q.bind(1, user_id);
-        q.executeStep();
-        return q.getColumn(0).getInt64();
-    });
-}
-
-std::int64_t RunStore::count_started_since(std::int64_t user_id, std::chrono::system_clock::time_point since)
-{
-    return guarded("count runs", [&] {
-        SQLite::Statement q(db_.sql(), "SELECT count(*) FROM runs WHERE user_id = ? AND created_at >= ?");
-        q.bind(1, user_id);
-        q.bind(2, iso_utc(since));
-        q.executeStep();
-        return q.getColumn(0).getInt64();
-    });
-}
-
 std::optional<RunRecord> RunStore::find(std::int64_t id)
 {
     return guarded("read a run", [&]() -> std::optional<RunRecord> {
-        SQLite::Statement q(db_.sql(), std::string("SELECT ") + columns + " FROM runs WHERE id = ?");
+        SQLite::Statement q(db_.sql(), std::string("SELECT ") + run_columns + " FROM runs WHERE id = ?");
         q.bind(1, id);
         if (!q.executeStep())
             return std::nullopt;
@@ -285,7 +181,7 @@ RunRecord RunStore::get(std::int64_t id)
 std::vector<RunRecord> RunStore::list(const RunFilter& filter)
 {
     return guarded("list runs", [&] {
-        std::string sql = std::string("SELECT ") + columns + " FROM runs WHERE 1";
+        std::string sql = std::string("SELECT ") + run_columns + " FROM runs WHERE 1";
         if (filter.active_only)
             sql += std::string(" AND status IN ") + unfinished_sql;
         if (filter.project_id)
@@ -310,7 +206,7 @@ std::vector<RunRecord> RunStore::list(const RunFilter& filter)
 std::vector<RunRecord> RunStore::unfinished()
 {
     return guarded("list unfinished runs", [&] {
-        SQLite::Statement q(db_.sql(), std::string("SELECT ") + columns + " FROM runs WHERE status IN " +
+        SQLite::Statement q(db_.sql(), std::string("SELECT ") + run_columns + " FROM runs WHERE status IN " +
                                            unfinished_sql + " ORDER BY id");
         std::vector<RunRecord> runs;
         while (q.executeStep())
@@ -403,88 +299,4 @@ std::int64_t RunStore::queue_position(std::int64_t id)
         return q.getColumn(0).getInt64();
     });
 }
-
-void RunStore::append_output(std::int64_t id, const std::vector<OutputLine>& lines, std::int64_t bytes)
-{
-    guarded("store output", [&] {
-        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement insert(db_.sql(),
-                                 "INSERT INTO run_output (run_id, seq, stream, data, eol) VALUES (?, ?, ?, ?, ?)");
-        for (const auto& line : lines) {
-            insert.bind(1, id);
-            insert.bind(2, line.seq);
-            insert.bind(3, stream_name(line.stream));
-            insert.bind(4, line.data.data(), static_cast<int>(line.data.size()));
-            insert.bind(5, line.eol ? 1 : 0);
-            insert.exec();
-            insert.reset();
-        }
-        SQLite::Statement count(db_.sql(), "UPDATE runs SET output_bytes = output_bytes + ? WHERE id = ?");
-        count.bind(1, bytes);
-        count.bind(2, id);
-        count.exec();
-        transaction.commit();
-    });
-}
-
-std::vector<OutputLine> RunStore::read_output(std::int64_t id, std::int64_t from, std::size_t limit,
-                                              std::optional<Stream> stream)
-{
-    return guarded("read output", [&] {
-        std::string sql = "SELECT seq, stream, data, eol FROM run_output WHERE run_id = ? AND seq >= ?";
-        if (stream)
-            sql += " AND stream = ?";
-        sql += " ORDER BY seq LIMIT ?";
-        SQLite::Statement q(db_.sql(), sql);
-        int index = 1;
-        q.bind(index++, id);
-        q.bind(index++, from);
-        if (stream)
-            q.bind(index++, stream_name(*stream));
-        q.bind(index, static_cast<std::int64_t>(limit));
-        std::vector<OutputLine> lines;
-        while (q.executeStep()) {
-            OutputLine line;
-            line.seq = q.getColumn(0).getInt64();
-            std::string name = q.getColumn(1).getString();
-            line.stream = name == "stderr" ? Stream::err : name == "sbx" ? Stream::sbx : Stream::out;
-            const auto& data = q.getColumn(2);
-            line.data.assign(static_cast<const char*>(data.getBlob()), static_cast<std::size_t>(data.getBytes()));
-            line.eol = q.getColumn(3).getInt() != 0;
-            lines.push_back(std::move(line));
-        }
-        return lines;
-    });
-}
-
-std::vector<std::int64_t> RunStore::expire(std::size_t keep, std::chrono::system_clock::time_point older_than,
-                                           bool dry_run)
-{
-    return guarded("expire runs", [&] {
-        SQLite::Transaction transaction(db_.sql(), SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement q(db_.sql(), std::string(R"sql(
-            SELECT id FROM (
-                SELECT id, finished_at,
-                       row_number() OVER (PARTITION BY coalesce(project_id, -1) ORDER BY id DESC) AS newest
-                FROM runs WHERE status NOT IN )sql") +
-                                           unfinished_sql + R"sql(
-            ) WHERE newest > ? OR finished_at < ? ORDER BY id)sql");
-        q.bind(1, static_cast<std::int64_t>(keep));
-        q.bind(2, iso_utc(older_than));
-        std::vector<std::int64_t> ids;
-        while (q.executeStep())
-            ids.push_back(q.getColumn(0).getInt64());
-        if (!dry_run) {
-            SQLite::Statement del(db_.sql(), "DELETE FROM runs WHERE id = ?");
-            for (auto id : ids) {
-                del.bind(1, id);
-                del.exec();
-                del.reset();
-            }
-        }
-        transaction.commit();
-        return ids;
-    });
-}
-
 } // namespace sbx::store

@@ -3,6 +3,7 @@
 // status changes that end a run happen at most once, whoever gets there first.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,16 +72,8 @@ struct NewRun {
     std::optional<std::int64_t> user_id;
     std::int64_t memory_bytes = 0;
     double cpus = 0;
-    bool admitted = true; ///< false: waits for admit() before it may start
+    bool admitted = true; ///< false: waits for account::admit() before it may start
     std::vector<RunFileRecord> files;
-    /// Cancels the unfinished runs of the same project by the same user: one build per project.
-    bool supersede = false;
-    /// Refuses (Error(limit)) when the user already has this many unfinished runs, besides
-    /// the ones superseded; checked in the same transaction as the insert.
-    std::optional<std::uint32_t> max_unfinished;
-    /// Refuses (Error(limit)) when the user started this many runs in the last hour; in
-    /// the insert's transaction too, so runs started together cannot all slip past.
-    std::optional<std::uint32_t> max_per_hour;
     /// The OCI runtime its sandbox will run under, as configured (e.g. "runsc"); required.
     std::string oci_runtime;
     std::string via = "api"; ///< see RunRecord::via
@@ -88,17 +81,14 @@ struct NewRun {
 
 struct CreatedRun {
     std::int64_t id = 0;
-    std::vector<RunRecord> superseded; ///< as they were after being cancelled
 };
 
-/// What one user's admitted runs may add up to.
-struct Admission {
-    std::uint32_t max_runs = 0;
-    std::int64_t max_memory_bytes = 0;
-    double max_cpus = 0;
+/// What one user's admitted unfinished runs hold.
+struct AdmittedUsage {
+    std::int64_t runs = 0;
+    std::int64_t memory_bytes = 0;
+    double cpus = 0;
 };
-
-enum class AdmitResult { admitted, wait, ended };
 
 /// Figures over all runs, for /metrics.
 struct RunStats {
@@ -139,23 +129,40 @@ struct RunFilter {
     std::size_t limit = 100;
 };
 
+/// The runs table and what hangs off it. One class in several files: a run's life in
+/// run_store.cpp, admission in run_admission.cpp, output in run_output.cpp, figures in
+/// run_stats.cpp, retention in run_retention.cpp.
 class RunStore {
   public:
     explicit RunStore(Database& db) : db_(db) {}
 
-    /// Inserts a queued run with its files, and supersedes, in one transaction.
+    /// Runs `body` in one BEGIN IMMEDIATE transaction, committed when it returns and rolled
+    /// back when it throws: a caller that decides on counts read inside it (lib/account's
+    /// quota, one build per project) decides on what its writes commit beside. Only the
+    /// calls marked "in a transaction" may be made inside; the others open their own.
+    void in_transaction(const char* what, const std::function<void()>& body);
+
+    /// Inserts a queued run with its files, in a transaction of its own.
     CreatedRun create(const NewRun& run);
+    /// As create(), in a transaction: the caller's in_transaction().
+    std::int64_t insert(const NewRun& run);
+    /// Cancels the unfinished runs of `project_id` by `user_id` other than `except`, in a
+    /// transaction; their supervisors kill their sandboxes. Returns their ids.
+    std::vector<std::int64_t> supersede(std::int64_t project_id, std::optional<std::int64_t> user_id,
+                                        std::int64_t except, const std::string& reason);
     /// The files a run ran, by path.
     std::vector<RunFileRecord> files(std::int64_t id);
-    /// Admits a queued run of `user_id` when its memory and CPUs fit beside that user's other
-    /// admitted unfinished runs; atomic, so concurrent supervisors never overcommit.
-    AdmitResult admit(std::int64_t id, const Admission& admission);
     /// Counts by runtime, engine, OCI runtime and status, and the wall-time histogram over `bounds_s`.
     RunStats stats(const std::vector<double>& bounds_s);
-    /// Unfinished runs of a user.
-    std::int64_t count_unfinished(std::int64_t user_id);
-    /// Runs a user started at or after `since`.
+    /// Unfinished runs of a user that nobody asked to stop, besides `except`; works in a transaction.
+    std::int64_t count_going(std::int64_t user_id, std::int64_t except);
+    /// Runs a user started at or after `since`; works in a transaction.
     std::int64_t count_started_since(std::int64_t user_id, std::chrono::system_clock::time_point since);
+    /// What the admitted unfinished runs of `user_id` hold; works in a transaction.
+    AdmittedUsage admitted_usage(std::optional<std::int64_t> user_id);
+    /// Counts the run against its user's quota until it ends; in a transaction.
+    void mark_admitted(std::int64_t id);
+    /// Works in a transaction, as get() does.
     std::optional<RunRecord> find(std::int64_t id);
     /// Throws Error(not_found).
     RunRecord get(std::int64_t id);

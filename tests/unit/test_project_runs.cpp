@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "account/admission.hpp"
 #include "account/users.hpp"
 #include "error.hpp"
 #include "error_kind.hpp"
@@ -23,6 +24,26 @@ using store::RunStatus;
 using sbx::test::kind_of;
 
 namespace {
+
+// Runs body(0) ... body(n - 1) each on a thread of its own, each with its own connection
+// to the world's database, as separate processes have; returns what each threw, or "".
+std::vector<std::string> in_threads(const test::World& w, int n, const std::function<void(int, store::Database&)>& body)
+{
+    std::vector<std::string> errors(static_cast<std::size_t>(n));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            try {
+                store::Database db(w.settings.database);
+                body(i, db);
+            } catch (const std::exception& e) {
+                errors[static_cast<std::size_t>(i)] = e.what();
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    return errors;
+}
 
 struct Runs : test::World {
     explicit Runs(std::vector<std::string> overrides = {}) : World(std::move(overrides))
@@ -77,20 +98,10 @@ TEST_CASE("one build per project: of 50 concurrent starts exactly one survives",
     auto p = project::create_project(w.context, w.alice, "race", "python-3.11", false);
     constexpr int starts = 50;
     std::vector<std::int64_t> ids(starts, 0);
-    std::vector<std::string> errors(starts);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < starts; ++i)
-        threads.emplace_back([&, i] {
-            try {
-                store::Database db(w.settings.database); // one connection each, as separate processes have
-                app::AppContext context{w.settings, w.catalog, db};
-                ids[i] = project::submit_project_run(context, w.alice, p, {});
-            } catch (const std::exception& e) {
-                errors[i] = e.what();
-            }
-        });
-    for (auto& t : threads)
-        t.join();
+    auto errors = in_threads(w, starts, [&](int i, store::Database& db) {
+        app::AppContext context{w.settings, w.catalog, db};
+        ids[i] = project::submit_project_run(context, w.alice, p, {});
+    });
     for (const auto& e : errors)
         CHECK(e.empty());
 
@@ -126,24 +137,68 @@ TEST_CASE("admission: a user's runs fit their concurrency, memory and CPU quota"
         run.admitted = false;
         return runs.create(run).id;
     };
-    store::Admission quota{2, 1000, 1.5};
+    account::Admission quota{2, 1000, 1.5};
     auto a = make(400, 0.5);
     auto b = make(400, 0.5);
     auto c = make(100, 0.25);
-    CHECK(runs.admit(a, quota) == store::AdmitResult::admitted);
-    CHECK(runs.admit(b, quota) == store::AdmitResult::admitted);
-    CHECK(runs.admit(c, quota) == store::AdmitResult::wait); // two already
+    CHECK(account::admit(runs, a, quota) == account::AdmitResult::admitted);
+    CHECK(account::admit(runs, b, quota) == account::AdmitResult::admitted);
+    CHECK(account::admit(runs, c, quota) == account::AdmitResult::wait); // two already
     runs.finish(a, {.status = RunStatus::succeeded});
-    CHECK(runs.admit(c, quota) == store::AdmitResult::admitted); // a's share came back
+    CHECK(account::admit(runs, c, quota) == account::AdmitResult::admitted); // a's share came back
 
     auto d = make(700, 0.25);
     runs.finish(b, {.status = RunStatus::failed});
-    CHECK(runs.admit(d, {5, 1000, 4}) == store::AdmitResult::admitted);
+    CHECK(account::admit(runs, d, {5, 1000, 4}) == account::AdmitResult::admitted);
     auto e = make(300, 0.25); // 100 + 700 + 300 > 1000
-    CHECK(runs.admit(e, {5, 1000, 4}) == store::AdmitResult::wait);
-    CHECK(runs.admit(e, {5, 2000, 0.5}) == store::AdmitResult::wait); // 0.25 * 3 > 0.5 CPUs
+    CHECK(account::admit(runs, e, {5, 1000, 4}) == account::AdmitResult::wait);
+    CHECK(account::admit(runs, e, {5, 2000, 0.5}) == account::AdmitResult::wait); // 0.25 * 3 > 0.5 CPUs
     runs.request_cancel(e, "gave up");
-    CHECK(runs.admit(e, {5, 2000, 4}) == store::AdmitResult::ended);
+    CHECK(account::admit(runs, e, {5, 2000, 4}) == account::AdmitResult::ended);
+}
+
+TEST_CASE("admission: concurrent supervisors never overcommit a quota", "[project-runs][quota][race]")
+{
+    Runs w;
+    constexpr int waiting = 12;
+    std::vector<std::int64_t> ids;
+    store::RunStore runs(*w.db);
+    for (int i = 0; i < waiting; ++i) {
+        store::NewRun run{std::nullopt, "python-3.11", "podman", "{}", "{}"};
+        run.oci_runtime = "runsc";
+        run.user_id = w.alice.user_id;
+        run.memory_bytes = 100;
+        run.cpus = 0.5;
+        run.admitted = false;
+        ids.push_back(runs.create(run).id);
+    }
+    const account::Admission quota{3, 1000, 4};
+    std::vector<account::AdmitResult> results(waiting);
+    auto errors = in_threads(w, waiting, [&](int i, store::Database& db) {
+        store::RunStore own(db);
+        results[i] = account::admit(own, ids[i], quota);
+    });
+    for (const auto& e : errors)
+        CHECK(e.empty());
+    CHECK(std::count(results.begin(), results.end(), account::AdmitResult::admitted) == 3);
+    CHECK(runs.admitted_usage(w.alice.user_id).runs == 3);
+}
+
+TEST_CASE("the hourly quota holds for runs started together", "[project-runs][quota][race]")
+{
+    Runs w({"quotas.runs_per_hour=4"});
+    auto p = project::create_project(w.context, w.alice, "app", "python-3.11", false);
+    project::put_file(w.context, w.alice, p, "main.py", "print(1)\n");
+    constexpr int starts = 12;
+    auto errors = in_threads(w, starts, [&](int, store::Database& db) {
+        app::AppContext context{w.settings, w.catalog, db};
+        project::submit_project_run(context, w.alice, p, {});
+    });
+    auto refused = std::count_if(errors.begin(), errors.end(),
+                                 [](const std::string& e) { return e.find("runs in the last hour") != e.npos; });
+    CHECK(std::count(errors.begin(), errors.end(), "") == 4);
+    CHECK(refused == starts - 4);
+    CHECK(store::RunStore(*w.db).list({.project_id = p.id}).size() == 4);
 }
 
 TEST_CASE("quota refusals say which limit", "[project-runs][quota]")

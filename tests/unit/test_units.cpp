@@ -40,6 +40,22 @@ TEST_CASE("durations parse with units, plain numbers are seconds", "[units]")
     CHECK_FALSE(parse_duration("s"));
 }
 
+TEST_CASE("plain numbers and booleans parse whole or not at all", "[units]")
+{
+    CHECK(parse_integer("42") == 42);
+    CHECK(parse_integer("-1") == -1); // the caller says what range it takes
+    CHECK_FALSE(parse_integer("4x"));
+    CHECK_FALSE(parse_integer(""));
+    CHECK_FALSE(parse_integer("99999999999999999999"));
+    CHECK(parse_decimal("0.5") == 0.5);
+    CHECK(parse_decimal("1e3") == 1000.0);
+    CHECK_FALSE(parse_decimal("1.5 "));
+    CHECK(parse_boolean("true") == true);
+    CHECK(parse_boolean("false") == false);
+    CHECK_FALSE(parse_boolean("yes"));
+    CHECK_FALSE(parse_boolean("True"));
+}
+
 TEST_CASE("formatting picks the largest exact unit", "[units]")
 {
     CHECK(format_bytes(256u << 20) == "256M");

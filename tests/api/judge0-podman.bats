@@ -28,9 +28,12 @@ submit() { japi POST "/submissions?$1" "$2"; }
 poll() {
     local token=$1 query=${2:-} i
     for i in $(seq 100); do
-        api GET "/submissions/$token?$query" >/dev/null
+        api GET "/submissions/$token?fields=status_id" >/dev/null
         [[ $status_code == 200 ]] || return 1
-        (($(jq .status.id <<<"$body") > 2)) && return 0
+        if (($(jq .status_id <<<"$body") > 2)); then
+            api GET "/submissions/$token?$query"
+            return 0
+        fi
         sleep 0.3
     done
     echo "submission $token did not end"
@@ -41,7 +44,7 @@ poll() {
     submit "base64_encoded=false&wait=true" '{"source_code": "print(\"hello, world\")", "language_id": 71}'
     expect 201
     [[ $(jq -r .stdout <<<"$body") == "hello, world" ]]
-    [[ $(jq -c .status <<<"$body") == '{"id":3,"description":"Accepted"}' ]]
+    [[ $(jq -c '.status | [.id, .description]' <<<"$body") == '[3,"Accepted"]' ]]
     jq -e '.token | test("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")' <<<"$body"
     jq -e '(.time | test("^[0-9]+\\.[0-9]{3}$")) and (.memory | type == "number") and .stderr == null' <<<"$body"
     jq -e 'keys == (["compile_output","memory","message","status","stderr","stdout","time","token"])' <<<"$body"
@@ -66,7 +69,7 @@ poll() {
 @test "Judge0: a C compile error is status 6 with compile_output" {
     submit "wait=true" '{"source_code": "int main(void) { return nope; }", "language_id": 50}'
     expect 201
-    [[ $(jq -c .status <<<"$body") == '{"id":6,"description":"Compilation Error"}' ]]
+    [[ $(jq -c '.status | [.id, .description]' <<<"$body") == '[6,"Compilation Error"]' ]]
     jq -e '.compile_output | test("nope")' <<<"$body"
     [[ $(jq .stdout <<<"$body") == null ]]
 }
@@ -74,7 +77,7 @@ poll() {
 @test "Judge0: an endless loop with cpu_time_limit is Time Limit Exceeded" {
     submit "wait=true" '{"source_code": "while True: pass", "language_id": 71, "cpu_time_limit": 1}'
     expect 201
-    [[ $(jq -c .status <<<"$body") == '{"id":5,"description":"Time Limit Exceeded"}' ]]
+    [[ $(jq -c '.status | [.id, .description]' <<<"$body") == '[5,"Time Limit Exceeded"]' ]]
 }
 
 @test "Judge0: expected_output decides Accepted or Wrong Answer; a nonzero exit is NZEC" {
@@ -83,10 +86,10 @@ poll() {
     [[ $(jq .status.id <<<"$body") == 3 ]]
     submit "wait=true" '{"source_code": "print(41)", "language_id": 71, "expected_output": "42"}'
     expect 201
-    [[ $(jq -c .status <<<"$body") == '{"id":4,"description":"Wrong Answer"}' ]]
+    [[ $(jq -c '.status | [.id, .description]' <<<"$body") == '[4,"Wrong Answer"]' ]]
     submit "wait=true&fields=status,exit_code" '{"source_code": "raise SystemExit(3)", "language_id": 71}'
     expect 201
-    [[ $(jq -c . <<<"$body") == '{"status":{"id":11,"description":"Runtime Error (NZEC)"},"exit_code":3}' ]]
+    [[ $(jq -c '[.status.id, .status.description, .exit_code, (keys | length)]' <<<"$body") == '[11,"Runtime Error (NZEC)",3,2]' ]]
 }
 
 @test "Judge0: wait=false answers 201 with a token; GET by token follows the run" {
@@ -95,7 +98,7 @@ poll() {
     token=$(jq -er .token <<<"$body")
     [[ $(jq -c 'keys' <<<"$body") == '["token"]' ]]
     poll "$token" "fields=stdout,status_id,token"
-    [[ $(jq -c . <<<"$body") == "{\"stdout\":\"7\\n\",\"status_id\":3,\"token\":\"$token\"}" ]]
+    [[ $(jq -c "[.stdout, .status_id, .token == \"$token\", (keys | length)]" <<<"$body") == '["7\n",3,true,3]' ]]
     api GET "/submissions/00000000-0000-4000-8000-000000000000"
     expect 404
     jq -e '.error' <<<"$body"
@@ -140,14 +143,14 @@ poll() {
     api GET /statuses
     expect 200
     [[ $(jq length <<<"$body") == 14 ]]
-    [[ $(jq -c '.[6]' <<<"$body") == '{"id":7,"description":"Runtime Error (SIGSEGV)"}' ]]
+    [[ $(jq -c '.[6] | [.id, .description]' <<<"$body") == '[7,"Runtime Error (SIGSEGV)"]' ]]
     api GET /about
     expect 200
     jq -e '.version and .homepage' <<<"$body"
     # The web UI is still at /.
     api GET /
     expect 200
-    grep -q '<html' <<<"$body"
+    grep -qi 'doctype html' <<<"$body"
 }
 
 @test "Judge0: a token of another account is not found; X-Auth-Token is required and checked" {

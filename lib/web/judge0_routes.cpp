@@ -86,6 +86,12 @@ nlohmann::json answer_of(Call& call, const store::Judge0Submission& row, std::ch
     }
 }
 
+// A submission's answer with `status`; one whose output cannot be shown is Judge0's 400.
+void reply_answer(Call& call, int status, const nlohmann::json& answer)
+{
+    call.reply(answer.contains("error") && !answer.contains("status") ? 400 : status, answer);
+}
+
 void create(Call& call)
 {
     allow_listed_origin(call);
@@ -99,9 +105,8 @@ void create(Call& call)
             return call.reply(422, started.errors);
         if (!wait)
             return call.reply(201, nlohmann::json{{"token", started.row.token}});
-        // As long as run_and_wait would: the run's limits and a margin, under nginx's timeout.
-        auto answer = answer_of(call, started.row, std::chrono::seconds(110), base64, fields);
-        call.reply(answer.contains("error") && !answer.contains("status") ? 400 : 201, answer);
+        // Under nginx's 120 s: a run still going then is answered as it stands (status 1 or 2).
+        reply_answer(call, 201, answer_of(call, started.row, std::chrono::seconds(110), base64, fields));
     });
 }
 
@@ -114,8 +119,8 @@ void show(Call& call)
         auto row = store::Judge0Store(call.context.db).find(call.params.at("token"), *actor.user_id);
         if (!row)
             throw HttpError(404, "not-found", "Not Found", "token");
-        auto answer = answer_of(call, *row, std::chrono::milliseconds(0), base64, call.request.param("fields"));
-        call.reply(answer.contains("error") && !answer.contains("status") ? 400 : 200, answer);
+        reply_answer(call, 200,
+                     answer_of(call, *row, std::chrono::milliseconds(0), base64, call.request.param("fields")));
     });
 }
 

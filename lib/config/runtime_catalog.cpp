@@ -143,7 +143,30 @@ struct ReadResult {
     bool valid = false;
     int id_line = 0;
     int id_column = 0;
+    int judge0_line = 0; ///< where judge0_ids is, for an id mapped twice
 };
+
+// judge0_ids = [71, 70]: each a positive integer, as Judge0's ids are.
+void read_judge0_ids(TableReader& reader, ReadResult& result)
+{
+    const auto* node = reader.node("judge0_ids");
+    if (!node)
+        return;
+    result.judge0_line = static_cast<int>(node->source().begin.line);
+    const auto* array = node->as_array();
+    if (!array) {
+        reader.error_at_key("judge0_ids", "judge0_ids: must be an array of Judge0 language ids, such as [71]");
+        return;
+    }
+    for (const auto& item : *array) {
+        auto value = item.value<std::int64_t>();
+        if (!item.is_integer() || !value || *value < 1 || *value > 1'000'000) {
+            reader.error(item, "judge0_ids: each must be a language id from 1 to 1000000");
+            continue;
+        }
+        result.runtime.judge0_ids.push_back(static_cast<int>(*value));
+    }
+}
 
 std::optional<ReadResult> read_runtime(const fs::path& path, const Settings& settings, Diagnostics& diagnostics)
 {
@@ -170,6 +193,7 @@ std::optional<ReadResult> read_runtime(const fs::path& path, const Settings& set
     r.version = reader.string("version", true).value_or("");
     if (auto aliases = reader.string_array("aliases"))
         r.aliases = *aliases;
+    read_judge0_ids(reader, result);
     r.description = reader.string("description").value_or("");
     r.os = reader.string("os").value_or("linux");
     r.arch = reader.string("arch").value_or("amd64");
@@ -240,6 +264,7 @@ RuntimeCatalog RuntimeCatalog::load(const Settings& settings, Diagnostics& diagn
     std::sort(files.begin(), files.end());
 
     std::map<std::string, std::string> first_seen;
+    std::map<int, std::string> judge0_seen; // id -> the file that mapped it first
     for (const auto& file : files) {
         auto result = read_runtime(file, settings, diagnostics);
         if (!result || result->runtime.id.empty())
@@ -249,8 +274,17 @@ RuntimeCatalog RuntimeCatalog::load(const Settings& settings, Diagnostics& diagn
         if (!inserted)
             diagnostics.add(file.string(), result->id_line, result->id_column,
                             "duplicate runtime id '" + id + "' (already defined in " + it->second + ")");
-        else if (result->valid)
-            catalog.runtimes_.push_back(std::move(result->runtime));
+        else if (result->valid) {
+            bool clash = false;
+            for (int judge0_id : result->runtime.judge0_ids)
+                if (auto [at, fresh] = judge0_seen.emplace(judge0_id, file.string()); !fresh) {
+                    diagnostics.add(file.string(), result->judge0_line, 1,
+                                    "judge0_ids: " + std::to_string(judge0_id) + " is already mapped in " + at->second);
+                    clash = true;
+                }
+            if (!clash)
+                catalog.runtimes_.push_back(std::move(result->runtime));
+        }
     }
     std::sort(catalog.runtimes_.begin(), catalog.runtimes_.end(),
               [](const Runtime& a, const Runtime& b) { return a.id < b.id; });
@@ -276,6 +310,14 @@ const Runtime& RuntimeCatalog::get(std::string_view id) const
     if (auto guess = closest_match(id, ids))
         message += " (did you mean '" + *guess + "'?)";
     throw Error(ErrorKind::not_found, message + "; `sbx runtime list` shows them all", "runtime");
+}
+
+const Runtime* RuntimeCatalog::find_judge0(int id) const
+{
+    for (const auto& runtime : runtimes_)
+        if (std::find(runtime.judge0_ids.begin(), runtime.judge0_ids.end(), id) != runtime.judge0_ids.end())
+            return &runtime;
+    return nullptr;
 }
 
 std::uint32_t pool_size(const Runtime& runtime, const Settings& settings)

@@ -34,6 +34,8 @@ struct Runtime {
     std::string version;
     /// Other names of the language, as clients of compatible APIs say it ("py", "cpp").
     std::vector<std::string> aliases;
+    /// Judge0's language ids this runtime answers (clients hard-code them: 71 is Python).
+    std::vector<int> judge0_ids;
     std::string description;
     std::string os;
     std::string arch;
@@ -66,6 +68,8 @@ class RuntimeCatalog {
     const Runtime* find(std::string_view id) const;
     /// Throws Error(not_found) naming the closest id when there is one.
     const Runtime& get(std::string_view id) const;
+    /// The runtime mapped to Judge0's language `id`; null when none is.
+    const Runtime* find_judge0(int id) const;
 
   private:
     std::vector<Runtime> runtimes_;

@@ -86,6 +86,7 @@ struct CompatSettings {
     std::vector<std::string> cors_origins; ///< pages that may call the compatible APIs from a browser
     CompatApiSettings piston;
     CompatApiSettings codapi;
+    CompatApiSettings judge0;
 };
 
 struct Settings {

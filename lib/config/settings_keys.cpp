@@ -104,6 +104,15 @@ const std::vector<SettingSpec>& setting_specs()
          FIELD(compat.codapi.require_token)},
         {"compat.codapi.requests_per_minute", "60", "codapi runs per client address per minute",
          FIELD(compat.codapi.requests_per_minute), {}, 1},
+        {"compat.judge0.enabled", "false", "true: answer Judge0 CE's API at /submissions, /languages, ...",
+         FIELD(compat.judge0.enabled)},
+        {"compat.judge0.account", "judge0", "the sbx user whose quota Judge0 requests run under",
+         FIELD(compat.judge0.account)},
+        {"compat.judge0.require_token", "false",
+         "true: requests need an sbx API token of that user (X-Auth-Token or Authorization)",
+         FIELD(compat.judge0.require_token)},
+        {"compat.judge0.requests_per_minute", "60", "Judge0 submissions per client address per minute",
+         FIELD(compat.judge0.requests_per_minute), {}, 1},
     };
     // clang-format on
     return table;

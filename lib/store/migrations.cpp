@@ -168,6 +168,18 @@ const std::vector<Migration>& schema_migrations()
         {8, "runs by API", R"sql(
             ALTER TABLE runs ADD COLUMN via TEXT NOT NULL DEFAULT 'api';
         )sql"},
+        // Judge0 names a submission by a token its client keeps; what Judge0 decides after
+        // the run (expected output, stderr into stdout) is asked at submission, so it stays here.
+        {9, "judge0 submissions", R"sql(
+            CREATE TABLE judge0_submissions (
+                token           TEXT PRIMARY KEY,
+                run_id          INTEGER NOT NULL UNIQUE REFERENCES runs (id) ON DELETE CASCADE,
+                user_id         INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                language_id     INTEGER NOT NULL,
+                expected_output BLOB,
+                redirect_stderr INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+        )sql"},
     };
     return migrations;
 }

@@ -177,6 +177,7 @@ Api::Api(ApiSetup setup) : state_(std::make_unique<State>(std::move(setup)))
     add_run_routes(state_->routes);
     add_piston_routes(state_->routes);
     add_codapi_routes(state_->routes);
+    add_judge0_routes(state_->routes);
 }
 
 Api::~Api() = default;

@@ -66,5 +66,6 @@ void add_project_routes(Routes& routes);
 void add_run_routes(Routes& routes);
 void add_piston_routes(Routes& routes);
 void add_codapi_routes(Routes& routes);
+void add_judge0_routes(Routes& routes);
 
 } // namespace sbx::web

@@ -24,7 +24,7 @@ std::string token_of(const std::string& authorization)
 
 } // namespace
 
-account::Actor compat_actor(Call& call, const CompatApi& api)
+account::Actor compat_caller(Call& call, const CompatApi& api)
 {
     if (!api.settings.enabled)
         throw HttpError(ErrorKind::not_found, "not-found", "no such endpoint");
@@ -34,6 +34,8 @@ account::Actor compat_actor(Call& call, const CompatApi& api)
                                            "' (sbx user add " + api.settings.account + ")");
     if (api.settings.require_token) {
         auto authorization = call.request.header("authorization");
+        if (authorization.empty() && !api.token_header.empty())
+            authorization = call.request.header(api.token_header);
         auto token =
             authorization.empty() ? std::nullopt : account::check_api_token(call.context.db, token_of(authorization));
         if (!token || token->user_id != user->id)
@@ -41,6 +43,12 @@ account::Actor compat_actor(Call& call, const CompatApi& api)
                             "an Authorization header with an API token of '" + api.settings.account + "' is required",
                             "Authorization");
     }
+    return {user->id, user->name, user->admin};
+}
+
+account::Actor compat_actor(Call& call, const CompatApi& api)
+{
+    auto actor = compat_caller(call, api);
     auto per_minute = api.settings.requests_per_minute;
     if (auto wait = call.limiter.take("compat:" + api.via + ":" + call.request.remote_addr, per_minute)) {
         call.response.set_header("Retry-After", std::to_string(wait->count()));
@@ -48,19 +56,25 @@ account::Actor compat_actor(Call& call, const CompatApi& api)
                         "at most " + std::to_string(per_minute) + " runs a minute from one address (compat." + api.via +
                             ".requests_per_minute)");
     }
-    return {user->id, user->name, user->admin};
+    return actor;
+}
+
+std::int64_t start_run(Call& call, const CompatApi& api, const account::Actor& actor, runner::RunRequest request)
+{
+    request.via = api.via;
+    auto id = project::submit_run(call.context, actor, std::move(request));
+    runner::supervise_detached(call.context, id);
+    return id;
 }
 
 runner::RunResult run_and_wait(Call& call, const CompatApi& api, const account::Actor& actor,
                                runner::RunRequest request)
 {
-    request.via = api.via;
     const auto& settings = call.context.settings;
     auto compile = request.limits.compile_time.value_or(settings.caps.compile_time);
     auto wall = request.limits.wall_time.value_or(settings.caps.wall_time);
     auto wait = std::min<std::chrono::milliseconds>(compile + wall + wait_margin, longest_wait);
-    auto id = project::submit_run(call.context, actor, std::move(request));
-    runner::supervise_detached(call.context, id);
+    auto id = start_run(call, api, actor, std::move(request));
     auto cap = static_cast<std::size_t>(settings.caps.output_bytes);
     auto result = runner::wait_for_result(call.context.db, id, wait, cap);
     if (!result.ended) {
@@ -90,7 +104,9 @@ void answer_preflight(Call& call, const CompatApi& api)
                         "origin '" + origin.substr(0, 100) + "' is not in compat.cors_origins", "Origin");
     allow_listed_origin(call);
     call.response.set_header("Access-Control-Allow-Methods", "POST, GET, OPTIONS");
-    call.response.set_header("Access-Control-Allow-Headers", "authorization, content-type");
+    call.response.set_header("Access-Control-Allow-Headers", api.token_header.empty()
+                                                                 ? "authorization, content-type"
+                                                                 : "authorization, content-type, " + api.token_header);
     call.response.set_header("Access-Control-Max-Age", "3600");
     call.response.status = 204;
 }

@@ -19,14 +19,23 @@ namespace sbx::web {
 struct CompatApi {
     std::string via; ///< "piston", "codapi": the label its runs carry
     const config::CompatApiSettings& settings;
+    std::string token_header = {}; ///< another header the API's clients send a token in ("x-auth-token")
 };
 
 /// The account `api`'s requests run as, once they pass: the API is enabled (else 404, as
-/// if it were not there), the Authorization header holds an API token of that account
+/// if it were not there), the Authorization header (or the API's own token header) holds an API token of that account
 /// when one is required (else 401), and the client address is within the API's rate
 /// (else 429 with Retry-After). Throws Error(config) when the account does not exist or
 /// is disabled.
 account::Actor compat_actor(Call& call, const CompatApi& api);
+
+/// As compat_actor without the rate: for reads that start nothing (a Judge0 client
+/// polling its submission).
+account::Actor compat_caller(Call& call, const CompatApi& api);
+
+/// Submits `request` as `actor`, labelled with the API, and hands it to a supervisor
+/// without waiting: the run's id. Throws what project::submit_run throws.
+std::int64_t start_run(Call& call, const CompatApi& api, const account::Actor& actor, runner::RunRequest request);
 
 /// Submits `request` as `actor`, labelled with the API, hands it to a supervisor and
 /// waits for its end (at most as long as the request's limits allow, plus a margin), then

@@ -307,3 +307,35 @@ TEST_CASE("a file name never becomes an option of a runtime's command", "[catalo
     CHECK(expand_command({"java", "-cp", ".", "{stem}"}, "src/Main.java") ==
           std::vector<std::string>{"java", "-cp", ".", "Main"});
 }
+
+TEST_CASE("judge0_ids map Judge0's language ids to runtimes, each id once", "[catalog][judge0]")
+{
+    SettingsRequest request;
+    request.config_flag = std::filesystem::path(SBX_SOURCE_DIR) / "etc/sbx.toml";
+    auto shipped = RuntimeCatalog::load(load_settings(request).settings);
+    REQUIRE(shipped.find_judge0(71));
+    CHECK(shipped.find_judge0(71)->id == "python-3.11");
+    CHECK(shipped.find_judge0(54)->id == "cpp-gcc-12");
+    CHECK(shipped.find_judge0(50)->id == "c-gcc-12");
+    CHECK(shipped.find_judge0(62)->id == "java-17");
+    CHECK(shipped.find_judge0(63)->id == "node-18");
+    CHECK(shipped.find_judge0(60)->id == "go-1.19");
+    CHECK(shipped.find_judge0(72)->id == "ruby-3.1");
+    CHECK(shipped.find_judge0(46)->id == "bash-5.2");
+    CHECK(shipped.find_judge0(9999) == nullptr);
+
+    TempDir dir;
+    dir.write("runtimes.d/a.toml", std::string(valid_runtime) + "judge0_ids = [71]\n");
+    std::string b = valid_runtime;
+    b.replace(b.find("\"py\""), 4, "\"py2\"");
+    dir.write("runtimes.d/b.toml", b + "judge0_ids = [70, 71]\n");
+    auto errors = errors_of(dir);
+    CHECK_THAT(errors, Catch::Contains("b.toml:9:1: judge0_ids: 71 is already mapped in"));
+    CHECK_THAT(errors, Catch::Contains("a.toml"));
+
+    TempDir bad;
+    bad.write("runtimes.d/a.toml", std::string(valid_runtime) + "judge0_ids = [\"71\", 0]\n");
+    auto bad_errors = errors_of(bad);
+    CHECK_THAT(bad_errors, Catch::Contains("a.toml:9:15: judge0_ids: each must be a language id"));
+    CHECK_THAT(bad_errors, Catch::Contains("a.toml:9:21: judge0_ids: each must be"));
+}

@@ -276,8 +276,8 @@ TEST_CASE("runs recorded before the pool read as not pooled", "[sandbox-store]")
                        "VALUES ('python-3.11', 'podman', 'succeeded', '{}', '{}')");
     }
     Database db(path);
-    CHECK(db.status().applied ==
-          std::vector<std::string>{"6 pooled sandboxes", "7 runs by creation time", "8 runs by API"});
+    CHECK(db.status().applied == std::vector<std::string>{"6 pooled sandboxes", "7 runs by creation time",
+                                                          "8 runs by API", "9 judge0 submissions"});
     CHECK(db.sql().execAndGet("SELECT pooled FROM runs WHERE id = 1").getInt() == 0);
     // Runs from before the compatible APIs came through sbx's own.
     CHECK(db.sql().execAndGet("SELECT via FROM runs WHERE id = 1").getString() == "api");

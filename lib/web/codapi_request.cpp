@@ -17,11 +17,12 @@ std::string required_text(const nlohmann::json& body, const std::string& field)
 
 std::string optional_text(const nlohmann::json& body, const std::string& field, std::string fallback)
 {
-    if (!body.contains(field) || body[field].is_null() || body[field] == "")
+    if (!body.contains(field) || body[field].is_null())
         return fallback;
     if (!body[field].is_string())
         throw HttpError(400, "invalid", "'" + field + "' must be a string", field);
-    return body[field].get<std::string>();
+    auto text = body[field].get<std::string>();
+    return text.empty() ? fallback : text;
 }
 
 } // namespace

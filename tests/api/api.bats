@@ -849,7 +849,7 @@ new_project() {
     export JAR
     JAR=$(login "$name")
     local path
-    for path in /api/v1/nope /api/v2/runtimes /api/nope /api/v1/runtimes/python-3.11/extra; do
+    for path in /api/v1/nope /api/v3/runtimes /api/nope /api/v1/runtimes/python-3.11/extra; do
         api GET "$path"
         expect_error 404 not-found
     done

@@ -343,7 +343,7 @@ stdout true args=one,two" ]
     expect 200
     FROM=127.0.0.1 api GET /metrics
     expect 200
-    grep -qE '^sbx_runs\{runtime="python-3.11",engine="podman",oci_runtime="runsc",status="succeeded"\} [1-9][0-9]*$' <<<"$body"
+    grep -qE '^sbx_runs\{runtime="python-3.11",engine="podman",oci_runtime="runsc",status="succeeded",via="api"\} [1-9][0-9]*$' <<<"$body"
     grep -qxF 'sbx_oci_runtime_info{engine="podman",oci_runtime="runsc",gvisor="true"} 1' <<<"$body"
     grep -qE '^sbx_run_duration_seconds_count [1-9][0-9]*$' <<<"$body"
     grep -qE '^sbx_http_requests_total\{route="/api/v1/runs",status="200"\} [1-9][0-9]*$' <<<"$body"
@@ -441,7 +441,7 @@ stdout true args=one,two" ]
     [ "$run_status" = 200 ]
     [ "$(jq -r '"\(.status) \(.oci_runtime)"' <<<"$run")" = "succeeded $runsc" ]
     grep -qxF "sbx_oci_runtime_info{engine=\"podman\",oci_runtime=\"$runsc\",gvisor=\"true\"} 1" <<<"$metrics"
-    grep -qE "^sbx_runs\\{runtime=\"python-3.11\",engine=\"podman\",oci_runtime=\"$runsc\",status=\"succeeded\"\\} 1$" <<<"$metrics"
+    grep -qE "^sbx_runs\\{runtime=\"python-3.11\",engine=\"podman\",oci_runtime=\"$runsc\",status=\"succeeded\",via=\"api\"\\} 1$" <<<"$metrics"
     # The output is gVisor's kernel, not the host's.
     id=$(jq -er .id <<<"$run")
     api GET "/api/v1/runs/$id/logs"

@@ -57,7 +57,7 @@ setup() { setup_config; }
     sed -i 's|^id = "cpp-gcc-11"|id = "cpp-gcc-12"|' "$CONF/runtimes.d/cpp-gcc-11.toml"
     run sbx runtime check
     [ "$status" -eq 78 ]
-    [[ "$output" == *"$CONF/runtimes.d/bash-5.2.toml:6:9: image: '-v /:/host' must not start with '-'"* ]]
+    [[ "$output" == *"$CONF/runtimes.d/bash-5.2.toml:8:9: image: '-v /:/host' must not start with '-'"* ]]
     [[ "$output" == *"$CONF/runtimes.d/cpp-gcc-12.toml:1:1: duplicate runtime id 'cpp-gcc-12' (already defined in $CONF/runtimes.d/cpp-gcc-11.toml)"* ]]
     [[ "$output" == *"$CONF/runtimes.d/python-3.11.toml:1:1: unknown key 'oops'"* ]]
     [[ "$output" =~ $CONF/runtimes.d/ruby-3.1.toml:[0-9]+:7:\ run:\ expected\ an\ argv\ array\ of\ strings,\ found\ string ]]

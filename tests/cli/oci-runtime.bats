@@ -8,6 +8,7 @@ load helpers
 
 setup() {
     setup_config
+    cd "$BATS_TEST_TMPDIR" || return 1 # the program files it writes stay out of the checkout
     STATE="$BATS_TEST_TMPDIR/state"
     # An instance of its own: were a refusal ever to fail, what ran would be this test's alone.
     sed -i -e "s|^state_dir = .*|state_dir = \"$STATE\"|" \
